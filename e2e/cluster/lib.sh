@@ -10,7 +10,9 @@
 #   SIDECARSET_DOCKER_DIR   pid and log of the dockerd these scripts start
 #                           (default /var/tmp/sidecarset-docker)
 
+# shellcheck disable=SC2034 # used by the scripts that source this file
 SC_CACHE_DIR="${SIDECARSET_CACHE_DIR:-${HOME:-/root}/.cache/sidecarset}"
+# shellcheck disable=SC2034
 SC_CLUSTER_DIR="${SIDECARSET_CLUSTER_DIR:-/var/tmp/sidecarset-cluster}"
 SC_DOCKER_DIR="${SIDECARSET_DOCKER_DIR:-/var/tmp/sidecarset-docker}"
 SC_LOG_TAG="${SC_LOG_TAG:-sidecarset}"
@@ -18,6 +20,7 @@ SC_LOG_TAG="${SC_LOG_TAG:-sidecarset}"
 # The runc wrapper that clamps negative oom_score_adj (the kernel here refuses them).
 SC_RUNC_WRAPPER=/usr/local/libexec/sidecarset/runc-clamp-oom
 SC_RUNTIME_NAME=sidecarset-runc
+# shellcheck disable=SC2034
 SC_PAUSE_IMAGE=k8s.gcr.io/pause:3.2
 
 log() { printf '[%s] %s\n' "$SC_LOG_TAG" "$*" >&2; }
@@ -111,10 +114,8 @@ k8s_source_version() {
   local v=""
   v=$(apt-cache showsrc kubernetes 2>/dev/null | awk '/^Version:/ { print $2 }' | sort -V | tail -n 1) || true
   if [[ -z $v ]]; then
-    local d
-    for d in $(ls -1d "$SC_CACHE_DIR"/kubernetes/*/bin/.complete 2>/dev/null | sort -V); do
-      v=$(basename "$(dirname "$(dirname "$d")")")
-    done
+    v=$(find "$SC_CACHE_DIR/kubernetes" -mindepth 3 -maxdepth 3 -path '*/bin/.complete' 2>/dev/null |
+      awk -F/ '{ print $(NF - 2) }' | sort -V | tail -n 1) || true
   fi
   printf '%s\n' "$v"
 }
@@ -171,7 +172,8 @@ start_bg() {
   local name=$1 pidfile=$2 logfile=$3
   shift 3
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
-  setsid "$@" </dev/null >>"$logfile" 2>&1 &
+  # fd 9 is the scripts' lock fd: a child must not inherit (and so keep holding) a lock.
+  setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
   echo $! >"$pidfile"
   log "started $name (pid $!, log $logfile)"
 }
