@@ -9,6 +9,9 @@ public final class SidecarSetEnv {
   /** {@code "true"} in every container the webhook injected. */
   public static final String IS_INJECTED = "IS_INJECTED";
 
+  /** Value of {@link #IS_INJECTED}. */
+  public static final String IS_INJECTED_TRUE = "true";
+
   /**
    * This slot's version counter: {@code 0} for the empty slot, greater than {@link
    * #SIDECARSET_VERSION_ALT} for the side that takes over, lower for an old side restarted mid-way.
