@@ -26,11 +26,15 @@ public final class SidecarSetAnnotations {
       "sidecarset.io/working-hotupgrade-container";
 
   /**
-   * JSON map: hot-upgrade sidecar name to its per-pod upgrade progress, written by the controller.
+   * JSON map: hot-upgrade sidecar name to its per-pod upgrade progress ({@link
+   * io.sidecarset.api.pod.HotUpgradeProgress}), written by the controller with every step.
    */
   public static final String HOTUPGRADE_STATE = "sidecarset.io/hotupgrade-state";
 
-  /** JSON map: SidecarSet name to the container statuses recorded before an in-place update. */
+  /**
+   * JSON map: SidecarSet name to the container statuses recorded before an in-place update ({@link
+   * io.sidecarset.api.pod.InPlaceUpdateState}).
+   */
   public static final String INPLACE_UPDATE_STATE = "sidecarset.io/inplace-update-state";
 
   /** Prefix of the per-slot version counter read by {@code SIDECARSET_VERSION}. */
