@@ -1,0 +1,195 @@
+package io.sidecarset.loadgen;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.function.Consumer;
+
+/**
+ * One long-lived HTTP/2 cleartext connection (prior knowledge), carrying one stream per request.
+ *
+ * <p>After the server's GOAWAY the connection takes no new streams ({@link #acceptsNewStreams()}
+ * turns false and the owner opens a fresh connection for later requests); streams it already sent
+ * above the GOAWAY's last-stream-id finish as {@link Outcome#GOAWAY_REFUSED}, the others run to
+ * completion. A request that was routed here but not yet written when GOAWAY arrived was never
+ * sent, so it is handed back to the owner ({@code reroute}) for a fresh connection: that is not a
+ * retry.
+ *
+ * <p>Event-loop confined.
+ */
+final class H2cConnection {
+  private final String path;
+  private final String authority;
+  private final Consumer<RequestAttempt> reroute;
+  private final ArrayDeque<RequestAttempt> waitingForConnect = new ArrayDeque<>();
+  private Channel parent;
+  private Http2FrameCodec codec;
+  private boolean connected;
+  private boolean failed;
+  private boolean goAwayReceived;
+  private boolean closed;
+
+  H2cConnection(String path, String authority, Consumer<RequestAttempt> reroute) {
+    this.path = path;
+    this.authority = authority;
+    this.reroute = reroute;
+  }
+
+  void connect(Bootstrap base, InetSocketAddress address) {
+    codec = Http2FrameCodecBuilder.forClient().build();
+    Bootstrap bootstrap =
+        base.clone()
+            .handler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(
+                            codec,
+                            new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()),
+                            new ConnectionWatcher());
+                  }
+                });
+    ChannelFuture connecting = bootstrap.connect(address);
+    parent = connecting.channel();
+    connecting.addListener(
+        (ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            failed = true;
+            for (RequestAttempt attempt; (attempt = waitingForConnect.pollFirst()) != null; ) {
+              attempt.fail(f.cause());
+            }
+            return;
+          }
+          connected = true;
+          for (RequestAttempt attempt; (attempt = waitingForConnect.pollFirst()) != null; ) {
+            if (!attempt.isFinished()) {
+              openStream(attempt);
+            }
+          }
+        });
+  }
+
+  /** False once the connection failed, got GOAWAY or closed: new requests need a fresh one. */
+  boolean acceptsNewStreams() {
+    return !failed && !goAwayReceived && !closed;
+  }
+
+  void submit(RequestAttempt attempt) {
+    if (!connected) {
+      waitingForConnect.addLast(attempt);
+      return;
+    }
+    openStream(attempt);
+  }
+
+  private void openStream(RequestAttempt attempt) {
+    if (!acceptsNewStreams()) {
+      reroute.accept(attempt);
+      return;
+    }
+    new Http2StreamChannelBootstrap(parent)
+        .handler(new H2cStreamHandler(attempt, this))
+        .open()
+        .addListener(
+            (Future<Http2StreamChannel> opened) -> {
+              if (!opened.isSuccess()) {
+                attempt.fail(opened.cause());
+                return;
+              }
+              Http2StreamChannel stream = opened.getNow();
+              if (attempt.isFinished()) {
+                stream.close();
+                return;
+              }
+              attempt.onFinish(
+                  () -> {
+                    if (stream.isActive()) {
+                      stream.close(); // RST_STREAM(CANCEL) if the response is not complete
+                    }
+                  });
+              Http2Headers headers =
+                  new DefaultHttp2Headers()
+                      .method(HttpMethod.GET.asciiName())
+                      .scheme("http")
+                      .authority(authority)
+                      .path(path);
+              headers.set(RequestHeaders.SEQUENCE, Long.toString(attempt.sequence));
+              headers.set(RequestHeaders.KIND, attempt.kind.label());
+              stream
+                  .writeAndFlush(new DefaultHttp2HeadersFrame(headers, true))
+                  .addListener(
+                      (ChannelFuture written) -> {
+                        if (!written.isSuccess()) {
+                          attempt.fail(written.cause());
+                        }
+                      });
+            });
+  }
+
+  /**
+   * True when a GOAWAY from the server named a last-stream-id below {@code streamId}: the server
+   * declares it did not process that stream.
+   */
+  boolean refusedByGoAway(int streamId) {
+    Http2Connection connection = codec.connection();
+    return connection.goAwayReceived() && streamId > connection.local().lastStreamKnownByPeer();
+  }
+
+  /** Called when a stream of this connection closed: retire a drained GOAWAY'd connection. */
+  void streamClosed() {
+    if (goAwayReceived && codec.connection().numActiveStreams() == 0) {
+      parent.close();
+    }
+  }
+
+  /** Last handler of the connection pipeline: watches for GOAWAY and close. */
+  private final class ConnectionWatcher extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        if (msg instanceof Http2GoAwayFrame) {
+          goAwayReceived = true;
+          if (codec.connection().numActiveStreams() == 0) {
+            ctx.close();
+          }
+        }
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      closed = true;
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // stream-level failures reach the stream handlers; a connection-level one ends the
+      // connection,
+      // and every stream on it then finishes by its own close
+      closed = true;
+      ctx.close();
+    }
+  }
+}

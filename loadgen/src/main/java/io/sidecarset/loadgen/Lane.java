@@ -1,0 +1,143 @@
+package io.sidecarset.loadgen;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * The connections of one event loop. The pacer hands each request to a lane; from then on
+ * everything about that request (connect, write, response, timeout) happens on the lane's event
+ * loop, so no state here needs a lock.
+ */
+final class Lane {
+  private final EventLoop loop;
+  private final LoadSpec spec;
+  private final InetSocketAddress address;
+  private final Bootstrap bootstrap;
+  private final RunRecorder recorder;
+  private final String timeoutDescription;
+  private final ArrayDeque<KeepAliveSlot> idleKeepAlive = new ArrayDeque<>();
+  private final ArrayDeque<RequestAttempt> waitingForKeepAlive = new ArrayDeque<>();
+  private final H2cConnection[] h2c;
+
+  /** A keep-alive pool entry; holds at most one connection, which carries one request at a time. */
+  private static final class KeepAliveSlot {
+    Http1Connection connection;
+  }
+
+  Lane(
+      EventLoop loop,
+      IoTransport transport,
+      LoadSpec spec,
+      RunRecorder recorder,
+      int keepAliveSlots,
+      int h2cSlots) {
+    this.loop = loop;
+    this.spec = spec;
+    this.address = spec.address();
+    this.recorder = recorder;
+    this.timeoutDescription =
+        "no complete response within " + spec.requestTimeout().toMillis() + "ms of intended send";
+    this.bootstrap =
+        new Bootstrap()
+            .group(loop)
+            .channel(transport.socketChannel())
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(
+                ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                (int) Math.min(Integer.MAX_VALUE, spec.requestTimeout().toMillis()));
+    for (int i = 0; i < keepAliveSlots; i++) {
+      idleKeepAlive.addLast(new KeepAliveSlot());
+    }
+    this.h2c = new H2cConnection[h2cSlots];
+  }
+
+  /** Hands a batch of due requests to this lane; called by the pacer thread. */
+  void dispatch(List<RequestAttempt> batch) {
+    loop.execute(
+        () -> {
+          for (RequestAttempt attempt : batch) {
+            dispatch(attempt);
+          }
+        });
+  }
+
+  private void dispatch(RequestAttempt attempt) {
+    long now = System.nanoTime();
+    if (now >= attempt.deadlineNanos) {
+      recorder.notSent(attempt.sequence); // the generator fell behind: never on the wire
+      return;
+    }
+    recorder.dispatched(now - attempt.intendedNanos);
+    attempt.armTimeout(loop, now, timeoutDescription);
+    switch (attempt.kind) {
+      case KEEP_ALIVE -> submitKeepAlive(attempt);
+      case CONNECTION_CLOSE -> submitConnectionClose(attempt);
+      case H2C -> submitH2c(attempt);
+    }
+  }
+
+  private void submitKeepAlive(RequestAttempt attempt) {
+    KeepAliveSlot slot = idleKeepAlive.pollFirst();
+    if (slot == null) {
+      waitingForKeepAlive.addLast(attempt); // all busy: it waits, its latency clock running
+      return;
+    }
+    sendOn(slot, attempt);
+  }
+
+  private void sendOn(KeepAliveSlot slot, RequestAttempt attempt) {
+    attempt.onFinish(() -> keepAliveFinished(slot));
+    Http1Connection connection = slot.connection;
+    if (connection != null && connection.reusable()) {
+      connection.send(attempt);
+      return;
+    }
+    if (connection != null) {
+      connection.close();
+    }
+    // a new connection for a new request (the previous one was closed): not a retry
+    slot.connection = new Http1Connection(spec.path(), spec.authority(), false);
+    slot.connection.connect(bootstrap, address, attempt);
+  }
+
+  private void keepAliveFinished(KeepAliveSlot slot) {
+    Http1Connection connection = slot.connection;
+    if (connection != null && !connection.reusable()) {
+      connection.close();
+      slot.connection = null;
+    }
+    // via the task queue, so a burst of synchronous failures cannot recurse through the queue
+    loop.execute(() -> releaseKeepAlive(slot));
+  }
+
+  private void releaseKeepAlive(KeepAliveSlot slot) {
+    for (RequestAttempt next; (next = waitingForKeepAlive.pollFirst()) != null; ) {
+      if (!next.isFinished()) {
+        sendOn(slot, next);
+        return;
+      }
+    }
+    idleKeepAlive.addLast(slot);
+  }
+
+  private void submitConnectionClose(RequestAttempt attempt) {
+    Http1Connection connection = new Http1Connection(spec.path(), spec.authority(), true);
+    attempt.onFinish(() -> connection.closeAfter(attempt.outcome()));
+    connection.connect(bootstrap, address, attempt);
+  }
+
+  private void submitH2c(RequestAttempt attempt) {
+    int slot = attempt.route;
+    H2cConnection connection = h2c[slot];
+    if (connection == null || !connection.acceptsNewStreams()) {
+      connection = new H2cConnection(spec.path(), spec.authority(), this::submitH2c);
+      h2c[slot] = connection;
+      connection.connect(bootstrap, address);
+    }
+    connection.submit(attempt);
+  }
+}

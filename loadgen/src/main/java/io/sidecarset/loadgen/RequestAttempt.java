@@ -1,0 +1,90 @@
+package io.sidecarset.loadgen;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One scheduled request on its way through the transport. It is finished exactly once, with one
+ * {@link Outcome}; later signals (a late response, the close that follows a timeout) are ignored.
+ * Confined to the event loop of its lane after dispatch.
+ */
+final class RequestAttempt {
+  final long sequence;
+  final TrafficKind kind;
+  final long intendedNanos;
+  final long deadlineNanos;
+
+  /** Which connection slot of its lane carries it (h2c), chosen by the pacer; 0 otherwise. */
+  final int route;
+
+  private final RunRecorder recorder;
+  private boolean finished;
+  private Outcome outcome;
+  private ScheduledFuture<?> timeout;
+  private Runnable onFinish;
+
+  RequestAttempt(
+      long sequence,
+      TrafficKind kind,
+      long intendedNanos,
+      long deadlineNanos,
+      int route,
+      RunRecorder recorder) {
+    this.sequence = sequence;
+    this.kind = kind;
+    this.intendedNanos = intendedNanos;
+    this.deadlineNanos = deadlineNanos;
+    this.route = route;
+    this.recorder = recorder;
+  }
+
+  /**
+   * Starts the deadline clock; the attempt finishes as TIMEOUT if nothing else finishes it first.
+   */
+  void armTimeout(EventLoop loop, long nowNanos, String description) {
+    timeout =
+        loop.schedule(
+            () -> finish(Outcome.TIMEOUT, description),
+            Math.max(0, deadlineNanos - nowNanos),
+            TimeUnit.NANOSECONDS);
+  }
+
+  /** What the transport must do once this attempt is finished (free a slot, close a channel). */
+  void onFinish(Runnable action) {
+    this.onFinish = action;
+  }
+
+  boolean isFinished() {
+    return finished;
+  }
+
+  /** The outcome, or null while not finished. */
+  Outcome outcome() {
+    return outcome;
+  }
+
+  /** Records the outcome unless one was already recorded; returns whether this call finished it. */
+  boolean finish(Outcome result, String detail) {
+    if (finished) {
+      return false;
+    }
+    finished = true;
+    outcome = result;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    recorder.finished(sequence, result, System.nanoTime() - intendedNanos, detail);
+    Runnable action = onFinish;
+    onFinish = null;
+    if (action != null) {
+      action.run();
+    }
+    return true;
+  }
+
+  /** Finishes with the outcome the classifier gives for {@code failure}. */
+  boolean fail(Throwable failure) {
+    return finish(OutcomeClassifier.ofFailure(failure), OutcomeClassifier.describe(failure));
+  }
+}
