@@ -67,7 +67,7 @@ dir_running() {
   [[ -f $dir/pids ]] || return 1
   while read -r name pid; do
     [[ -n $pid ]] || continue
-    pid_alive "$pid" || return 1
+    pid_is "$name" "$pid" || return 1
     any=1
   done <"$dir/pids"
   [[ $any -eq 1 ]]
@@ -218,13 +218,13 @@ stop_processes() {
   # Reverse order: controller-manager, apiserver, etcd.
   while read -r name pid; do
     [[ -n $pid ]] || continue
-    if pid_alive "$pid"; then
+    if pid_is "$name" "$pid"; then
       kill -TERM "$pid" 2>/dev/null || true
       for ((i = 0; i < 150; i++)); do
-        pid_alive "$pid" || break
+        pid_is "$name" "$pid" || break
         sleep 0.1
       done
-      if pid_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
+      if pid_is "$name" "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
     fi
     rm -f "$dir/$name.pid"
   done < <(tac "$dir/pids")

@@ -138,12 +138,22 @@ k8s_binaries_present() {
 
 pid_alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
 
-# pidfile_alive FILE: true if FILE holds the pid of a live process.
+# pid_is NAME PID: true if PID is alive and runs the program NAME (basename of argv[0]), so that
+# a stale pid file (after a reboot) never makes us signal an unrelated process reusing the pid.
+pid_is() {
+  local name=$1 pid=${2:-} argv0
+  pid_alive "$pid" || return 1
+  argv0=$(head -z -n 1 "/proc/$pid/cmdline" 2>/dev/null | tr -d '\0') || return 1
+  [[ ${argv0##*/} == "$name" ]]
+}
+
+# pidfile_alive FILE: true if FILE holds the pid of a live process named like the file
+# (FILE is NAME.pid).
 pidfile_alive() {
   local f=$1 pid
   [[ -f $f ]] || return 1
   pid=$(<"$f")
-  pid_alive "$pid"
+  pid_is "$(basename "$f" .pid)" "$pid"
 }
 
 # stop_pidfile NAME FILE [TIMEOUT]: SIGTERM the pid in FILE, wait, SIGKILL if needed, remove FILE.
@@ -151,14 +161,14 @@ stop_pidfile() {
   local name=$1 f=$2 timeout=${3:-20} pid i
   [[ -f $f ]] || return 0
   pid=$(<"$f")
-  if pid_alive "$pid"; then
+  if pid_is "$(basename "$f" .pid)" "$pid"; then
     log "stopping $name (pid $pid)..."
     kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < timeout * 10; i++)); do
-      pid_alive "$pid" || break
+      pid_is "$(basename "$f" .pid)" "$pid" || break
       sleep 0.1
     done
-    if pid_alive "$pid"; then
+    if pid_is "$(basename "$f" .pid)" "$pid"; then
       log "$name did not stop within ${timeout}s: SIGKILL"
       kill -KILL "$pid" 2>/dev/null || true
       sleep 0.5

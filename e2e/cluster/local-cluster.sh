@@ -225,6 +225,15 @@ serializeImagePulls: false
 EOF
 }
 
+# The apiserver reaches the kubelet (kubectl logs/exec/port-forward) by the node's hostname:
+# map it to 127.0.0.1 so that it never leaves loopback (the kubelet refuses a loopback node IP).
+ensure_hosts_entry() {
+  if ! awk -v n="$NODE_NAME" '$1 == "127.0.0.1" { for (i = 2; i <= NF; i++) if ($i == n) f = 1 } END { exit !f }' /etc/hosts; then
+    log "adding '127.0.0.1 $NODE_NAME' to /etc/hosts"
+    printf '127.0.0.1 %s # sidecarset local cluster\n' "$NODE_NAME" >>/etc/hosts
+  fi
+}
+
 start_etcd() {
   pidfile_alive "$PIDS/etcd.pid" && return 0
   port_in_use "$ETCD_PORT" && die "port $ETCD_PORT is taken by another process (not this cluster's etcd); stop it first"
@@ -253,6 +262,7 @@ start_apiserver() {
     --service-cluster-ip-range 10.96.0.0/24 \
     --allow-privileged=true \
     --enable-admission-plugins NodeRestriction \
+    --kubelet-preferred-address-types Hostname \
     --profiling=false --v 1
   wait_for kube-apiserver 90 "$LOGS/kube-apiserver.log" "$PIDS/kube-apiserver.pid" apiserver_healthy
 }
@@ -306,6 +316,7 @@ cmd_up() {
   ensure_docker
   ensure_pause_image
   write_configs
+  ensure_hosts_entry
   log "starting etcd (127.0.0.1:$ETCD_PORT)..."
   start_etcd
   log "starting kube-apiserver (127.0.0.1:$API_PORT, about 10 s)..."
