@@ -1,0 +1,100 @@
+package io.sidecarset.webhook;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.sidecarset.webhook.metrics.WebhookMetrics;
+import io.sidecarset.webhook.tls.ReloadableSslContext;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline of one connection: TLS (the certificate current at accept time) → HTTP/1.1 codec → a
+ * body limit → {@link WebhookServerHandler}. Connections idle for {@link #IDLE_SECONDS} are closed
+ * (the apiserver's client keeps idle connections for 90 s).
+ */
+public final class WebhookServerInitializer extends ChannelInitializer<SocketChannel> {
+
+  static final int IDLE_SECONDS = 180;
+  private static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  private final ReloadableSslContext ssl;
+  private final WebhookServerHandler handler;
+  private final WebhookMetrics metrics;
+  private final int maxRequestBytes;
+
+  public WebhookServerInitializer(
+      ReloadableSslContext ssl,
+      WebhookServerHandler handler,
+      WebhookMetrics metrics,
+      int maxRequestBytes) {
+    this.ssl = ssl;
+    this.handler = handler;
+    this.metrics = metrics;
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel channel) {
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.addLast("tls", ssl.newHandler(channel.alloc()));
+    pipeline.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
+    pipeline.addLast("idle-close", new IdleConnectionCloser());
+    pipeline.addLast("http", new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192));
+    pipeline.addLast("aggregate", new BoundedRequestAggregator(maxRequestBytes, handler, metrics));
+    pipeline.addLast("webhook", handler);
+  }
+
+  /** Answers a too-large body with 413 and the limit, then closes (the rest is still coming). */
+  static final class BoundedRequestAggregator extends HttpObjectAggregator {
+    private final WebhookServerHandler handler;
+    private final WebhookMetrics metrics;
+
+    BoundedRequestAggregator(
+        int maxContentLength, WebhookServerHandler handler, WebhookMetrics metrics) {
+      super(maxContentLength);
+      this.handler = handler;
+      this.metrics = metrics;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      String endpoint =
+          oversized instanceof HttpRequest request
+              ? handler.endpointTag(new QueryStringDecoder(request.uri()).path())
+              : WebhookServerHandler.OTHER_ENDPOINT;
+      FullHttpResponse response =
+          WebhookServerHandler.text(
+              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              "request body exceeds " + maxContentLength() + " bytes");
+      response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+      metrics.request(endpoint, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code(), 0);
+    }
+  }
+
+  /** Closes a connection that has been idle for {@link #IDLE_SECONDS}. */
+  static final class IdleConnectionCloser extends io.netty.channel.ChannelDuplexHandler {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      if (event instanceof IdleStateEvent) {
+        ctx.close();
+      } else {
+        super.userEventTriggered(ctx, event);
+      }
+    }
+  }
+}
