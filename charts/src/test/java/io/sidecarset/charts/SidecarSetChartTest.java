@@ -147,7 +147,7 @@ class SidecarSetChartTest {
           .anySatisfy(
               p -> {
                 assertThat(p.getName()).isEqualTo("health");
-                assertThat(p.getContainerPort()).isEqualTo(8081);
+                assertThat(p.getContainerPort()).isEqualTo(9440);
               });
       assertHttpProbe(controller.getLivenessProbe(), "/healthz", "health", "HTTP");
       assertHttpProbe(controller.getReadinessProbe(), "/readyz", "health", "HTTP");
