@@ -172,22 +172,8 @@ class SidecarSetChartTest {
           .containsEntry("SIDECARSET_WEBHOOK_MUTATING_CONFIGURATION", MUTATING)
           .containsEntry("SIDECARSET_WEBHOOK_VALIDATING_CONFIGURATION", VALIDATING)
           .containsEntry("SIDECARSET_WEBHOOK_CERT_SECRET", CERT_SECRET)
-          .containsEntry(
-              "SIDECARSET_WEBHOOK_CERT_HOSTS",
-              WEBHOOK
-                  + ","
-                  + WEBHOOK
-                  + "."
-                  + NAMESPACE
-                  + ","
-                  + WEBHOOK
-                  + "."
-                  + NAMESPACE
-                  + ".svc,"
-                  + WEBHOOK
-                  + "."
-                  + NAMESPACE
-                  + ".svc.cluster.local");
+          .containsEntry("SIDECARSET_WEBHOOK_SERVICE_NAME", WEBHOOK)
+          .doesNotContainKey("SIDECARSET_WEBHOOK_CERT_HOSTS");
     }
 
     @Test
@@ -354,7 +340,8 @@ class SidecarSetChartTest {
       assertThat(role.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
       assertThat(rules(role.getRules()))
           .containsExactlyInAnyOrder(
-              rule("", "secrets", CERT_SECRET, "get,update"), rule("", "secrets", "create"));
+              rule("", "secrets", CERT_SECRET, "get,list,watch,update"),
+              rule("", "secrets", "create"));
       assertBoundTo(chart.get(RoleBinding.class, WEBHOOK + "-certificate").getSubjects(), WEBHOOK);
     }
 
