@@ -52,6 +52,15 @@ public final class WebhookServerInitializer extends ChannelInitializer<SocketCha
     pipeline.addLast("tls", ssl.newHandler(channel.alloc()));
     pipeline.addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS));
     pipeline.addLast("idle-close", new IdleConnectionCloser());
+    addHttpHandlers(pipeline, handler, metrics, maxRequestBytes);
+  }
+
+  /** The plaintext half of the pipeline, after TLS (tests drive it without TLS). */
+  static void addHttpHandlers(
+      ChannelPipeline pipeline,
+      WebhookServerHandler handler,
+      WebhookMetrics metrics,
+      int maxRequestBytes) {
     pipeline.addLast("http", new HttpServerCodec(4096, MAX_HEADER_BYTES, 8192));
     pipeline.addLast("aggregate", new BoundedRequestAggregator(maxRequestBytes, handler, metrics));
     pipeline.addLast("webhook", handler);
