@@ -1,0 +1,108 @@
+package io.sidecarset.proxy;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2PingFrame;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Drains one HTTP/2 connection with the two-phase GOAWAY of RFC 9113 §6.8: first a GOAWAY whose
+ * last-stream-id is 2^31-1 (stop opening streams here, nothing is refused yet) with a PING; when
+ * the PING comes back (every stream the client opened before it saw the GOAWAY has arrived), or
+ * after {@link #FINAL_GOAWAY_DELAY_MILLIS} if it does not, the final GOAWAY with the real last
+ * stream id; the streams below it complete, then the connection closes, at the latest at the drain
+ * deadline.
+ */
+final class Http2DrainHandler extends ChannelInboundHandlerAdapter {
+
+  /** Upper bound of the gap between the two GOAWAYs when the client does not answer the PING. */
+  static final long FINAL_GOAWAY_DELAY_MILLIS = 1_000;
+
+  /** Recognises our own PING among the client's. */
+  static final long PING_CONTENT = 0x5344_4341_5253_4554L;
+
+  private final Http2FrameCodec codec;
+  private boolean firstSent;
+  private boolean finalSent;
+  private long deadlineNanos;
+  private ScheduledFuture<?> finalTimer;
+  private ScheduledFuture<?> hardClose;
+
+  Http2DrainHandler(Http2FrameCodec codec) {
+    this.codec = codec;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof DrainStarted drain)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    deadlineNanos = System.nanoTime() + drain.deadline().toNanos();
+    if (hardClose != null) {
+      hardClose.cancel(false);
+    }
+    hardClose =
+        ctx.executor()
+            .schedule(() -> closeNow(ctx), drain.deadline().toNanos(), TimeUnit.NANOSECONDS);
+    if (firstSent) {
+      return;
+    }
+    firstSent = true;
+    ctx.write(
+        new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR).setExtraStreamIds(Integer.MAX_VALUE));
+    ctx.writeAndFlush(new DefaultHttp2PingFrame(PING_CONTENT));
+    long delay =
+        Math.min(
+            TimeUnit.MILLISECONDS.toNanos(FINAL_GOAWAY_DELAY_MILLIS), drain.deadline().toNanos());
+    finalTimer = ctx.executor().schedule(() -> sendFinalGoAway(ctx), delay, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof Http2PingFrame ping && ping.ack() && ping.content() == PING_CONTENT) {
+      if (firstSent) {
+        sendFinalGoAway(ctx);
+      }
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private void sendFinalGoAway(ChannelHandlerContext ctx) {
+    if (finalSent || !ctx.channel().isActive()) {
+      return;
+    }
+    finalSent = true;
+    if (finalTimer != null) {
+      finalTimer.cancel(false);
+    }
+    // no extra stream ids: last-stream-id = the last stream the client opened
+    ctx.write(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+    codec.gracefulShutdownTimeoutMillis(
+        Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+    // Http2ConnectionHandler.close: GOAWAY already sent, so it waits for the open streams to end
+    ctx.channel().close();
+  }
+
+  private void closeNow(ChannelHandlerContext ctx) {
+    codec.gracefulShutdownTimeoutMillis(0);
+    ctx.channel().close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (finalTimer != null) {
+      finalTimer.cancel(false);
+    }
+    if (hardClose != null) {
+      hardClose.cancel(false);
+    }
+    ctx.fireChannelInactive();
+  }
+}

@@ -1,0 +1,103 @@
+package io.sidecarset.proxy;
+
+import io.sidecarset.api.SampleProxyContract;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything {@code proxy} runs with: its flags, plus the environment it reads ({@code
+ * PROXY_VERSION}, the run directory). The hot-upgrade role comes from the environment too, but is
+ * decided separately ({@link RoleDecision}).
+ *
+ * @param listen the listening address (bound on first start; on takeover the socket is inherited)
+ * @param upstream the local application, reached over pooled HTTP/1.1 keep-alive connections
+ * @param handoffSocket the Unix domain socket where the serving process hands over its listener
+ * @param runDir where the state file for the postStart hook is written
+ * @param drainTimeout how long a process that handed over keeps its client connections
+ * @param handoffTimeout how long the new side waits for the serving side before binding itself
+ * @param bindTimeout how long binding is retried while the port is still held
+ * @param upstreamTimeout how long a request may wait for the upstream's response
+ * @param workers event-loop threads
+ * @param warmupRequests requests driven through an in-process copy of the pipeline before asking
+ *     for the listener (JIT warm-up); 0 disables it
+ * @param version the label sent in {@code x-proxy-version}
+ */
+public record ProxyOptions(
+    HostPort listen,
+    HostPort upstream,
+    Path handoffSocket,
+    Path runDir,
+    Duration drainTimeout,
+    Duration handoffTimeout,
+    Duration bindTimeout,
+    Duration upstreamTimeout,
+    int workers,
+    int warmupRequests,
+    String version) {
+
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_HANDOFF_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_BIND_TIMEOUT = Duration.ofSeconds(60);
+  public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_WORKERS = 1;
+  public static final int DEFAULT_WARMUP_REQUESTS = 5_000;
+  public static final String DEFAULT_VERSION = "dev";
+
+  static final String USAGE =
+      """
+      usage: proxy --listen HOST:PORT --upstream HOST:PORT [--handoff-socket PATH]
+                   [--drain-timeout DURATION] [--handoff-timeout DURATION] [--bind-timeout DURATION]
+                   [--upstream-timeout DURATION] [--workers N] [--warmup-requests N]
+             echo  --listen HOST:PORT [--workers N]
+      durations: 250ms, 30s, 2m, 1h or ISO-8601 (PT30S)
+      environment: PROXY_VERSION, SIDECARSET_VERSION, SIDECARSET_VERSION_ALT, SIDECARSET_RUN_DIR
+      """;
+
+  private static final Set<String> FLAGS =
+      Set.of(
+          "listen",
+          "upstream",
+          "handoff-socket",
+          "drain-timeout",
+          "handoff-timeout",
+          "bind-timeout",
+          "upstream-timeout",
+          "workers",
+          "warmup-requests");
+
+  /** Parses the arguments after {@code proxy}; {@code env} is the process environment. */
+  public static ProxyOptions parse(List<String> args, Map<String, String> env)
+      throws UsageException {
+    CommandLineFlags flags = CommandLineFlags.parse("proxy", args, FLAGS);
+    Path runDir =
+        Path.of(
+            env.getOrDefault(SampleProxyContract.RUN_DIR_ENV, SampleProxyContract.RUN_DIR_DEFAULT));
+    Path handoff =
+        flags
+            .optional("handoff-socket")
+            .map(Path::of)
+            .orElse(runDir.resolve(SampleProxyContract.HANDOFF_SOCKET_NAME));
+    String version = env.getOrDefault(SampleProxyContract.PROXY_VERSION_ENV, DEFAULT_VERSION);
+    return new ProxyOptions(
+        HostPort.parse("--listen", flags.required("listen")),
+        HostPort.parse("--upstream", flags.required("upstream")),
+        handoff,
+        runDir,
+        duration(flags, "drain-timeout", DEFAULT_DRAIN_TIMEOUT),
+        duration(flags, "handoff-timeout", DEFAULT_HANDOFF_TIMEOUT),
+        duration(flags, "bind-timeout", DEFAULT_BIND_TIMEOUT),
+        duration(flags, "upstream-timeout", DEFAULT_UPSTREAM_TIMEOUT),
+        flags.positiveInt("workers", DEFAULT_WORKERS, 1),
+        flags.positiveInt("warmup-requests", DEFAULT_WARMUP_REQUESTS, 0),
+        version.isBlank() ? DEFAULT_VERSION : version);
+  }
+
+  private static Duration duration(CommandLineFlags flags, String name, Duration def)
+      throws UsageException {
+    var text = flags.optional(name);
+    return text.isEmpty() ? def : DurationText.parse("--" + name, text.get());
+  }
+}

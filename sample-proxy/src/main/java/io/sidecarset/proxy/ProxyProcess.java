@@ -1,0 +1,202 @@
+package io.sidecarset.proxy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proxy process from start to SIGTERM: decides its role, then binds or takes the listener over,
+ * serves, hands over to its successor, drains, and idles until its container is reset (it never
+ * exits by itself after a handover: the kubelet would restart it).
+ */
+final class ProxyProcess {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyProcess.class);
+
+  /** Budget of the drain when SIGTERM arrives: the kubelet and the tests expect an exit in ~1 s. */
+  static final Duration SHUTDOWN_DRAIN = Duration.ofMillis(700);
+
+  /** How long the warm-up may take before the takeover goes ahead anyway. */
+  static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(15);
+
+  /** Upstream connections opened per event loop before the takeover. */
+  static final int PRECONNECT_PER_LOOP = 8;
+
+  private final ProxyOptions options;
+  private final RoleDecision role;
+  private final Optional<ProcessState> state;
+  private volatile ProxyServer server;
+  private volatile HandoffServer handoff;
+  private volatile boolean handedOver;
+
+  ProxyProcess(ProxyOptions options, RoleDecision role, Map<String, String> env) {
+    this.options = options;
+    this.role = role;
+    this.state = ProcessState.forEnvironment(env);
+  }
+
+  /** Runs until SIGTERM; returns only if start-up failed (the exit code). */
+  int run() throws Exception {
+    LOG.info(
+        "sample-proxy {} pid {}: {}",
+        options.version(),
+        ProcessHandle.current().pid(),
+        role.reason());
+    Runtime.getRuntime().addShutdownHook(new Thread(this::onSigterm, "sigterm"));
+    setState(ProcessState.State.STARTING);
+    switch (role.role()) {
+      case IDLE -> {
+        setState(ProcessState.State.IDLE);
+        LOG.info("idle: not binding, waiting for SIGTERM");
+      }
+      case BIND -> {
+        server = newServer();
+        bindOrFail();
+      }
+      case TAKE_OVER -> {
+        server = newServer();
+        prepareForTraffic();
+        takeOverOrBind();
+      }
+    }
+    new CountDownLatch(1).await(); // the JVM exits on SIGTERM through the shutdown hook
+    return 0;
+  }
+
+  private ProxyServer newServer() {
+    return new ProxyServer(
+        options.version(), options.upstream(), options.upstreamTimeout(), null, options.workers());
+  }
+
+  /** Everything a successor does before it asks for the listener. */
+  private void prepareForTraffic() throws Exception {
+    long t0 = System.nanoTime();
+    int ok =
+        JitWarmup.run(server.group(), options.version(), options.warmupRequests(), WARMUP_TIMEOUT);
+    long t1 = System.nanoTime();
+    server.preconnect(PRECONNECT_PER_LOOP, Duration.ofSeconds(2));
+    LOG.info(
+        "ready to take over: warm-up {}/{} requests in {} ms, upstream connections opened in {} ms",
+        ok,
+        options.warmupRequests(),
+        (t1 - t0) / 1_000_000,
+        (System.nanoTime() - t1) / 1_000_000);
+  }
+
+  private void takeOverOrBind() throws Exception {
+    HandoffClient.Outcome outcome =
+        HandoffClient.takeOver(options.handoffSocket(), options.handoffTimeout(), server::serveOn);
+    if (outcome instanceof HandoffClient.Outcome.Taken taken) {
+      LOG.info(
+          "took over {}: accepting {} us after receiving the fd; predecessor stopped accepting {}",
+          taken.address(),
+          taken.registeredMicros(),
+          taken.predecessorStoppedMicros() < 0
+              ? "(no word from it)"
+              : String.format(
+                  "%.3f ms after we received the fd", taken.predecessorStoppedMicros() / 1000.0));
+      serving();
+    } else if (outcome instanceof HandoffClient.Outcome.NoPredecessor none) {
+      LOG.info("no predecessor ({}): binding {}", none.reason(), options.listen());
+      bindOrFail();
+    } else if (outcome instanceof HandoffClient.Outcome.Failed failed) {
+      fail("takeover failed: " + failed.reason());
+    }
+  }
+
+  private void bindOrFail() throws Exception {
+    try {
+      InetSocketAddress bound = server.bind(options.listen(), options.bindTimeout());
+      LOG.info("listening on {}", bound);
+      serving();
+    } catch (java.io.IOException e) {
+      fail(e.getMessage() + (e.getCause() != null ? ": " + e.getCause().getMessage() : ""));
+    }
+  }
+
+  private void serving() throws Exception {
+    handoff =
+        new HandoffServer(
+            options.handoffSocket(),
+            options.handoffTimeout(),
+            new HandoffServer.Listener() {
+              @Override
+              public int listenerFd() {
+                return server.listenerFd();
+              }
+
+              @Override
+              public void stopAccepting() throws Exception {
+                server.stopAccepting();
+              }
+
+              @Override
+              public void handedOver() {
+                drainAfterHandover();
+              }
+            });
+    handoff.start();
+    setState(ProcessState.State.SERVING);
+  }
+
+  private void drainAfterHandover() {
+    handedOver = true;
+    int connections = server.openConnections();
+    long t0 = System.nanoTime();
+    LOG.info(
+        "handed over; draining {} connections (deadline {})",
+        connections,
+        DurationText.format(options.drainTimeout()));
+    server
+        .drain(options.drainTimeout())
+        .whenComplete(
+            (v, e) -> {
+              server.closeListener();
+              server.shutdown(Duration.ofMillis(200));
+              LOG.info(
+                  "drained {} connections in {} ms; closed our copy of the listener; idle until SIGTERM",
+                  connections,
+                  (System.nanoTime() - t0) / 1_000_000);
+              setState(ProcessState.State.IDLE);
+            });
+  }
+
+  private void fail(String why) {
+    LOG.error("{}; exiting", why);
+    setState(ProcessState.State.FAILED);
+    if (server != null) {
+      server.shutdown(Duration.ZERO);
+    }
+    System.exit(1);
+  }
+
+  private void onSigterm() {
+    long t0 = System.nanoTime();
+    HandoffServer h = handoff;
+    if (h != null) {
+      h.close();
+    }
+    ProxyServer s = server;
+    if (s != null) {
+      try {
+        if (!handedOver && s.hasListener() && s.isServing()) {
+          s.stopAccepting();
+        }
+        s.drain(SHUTDOWN_DRAIN).get(SHUTDOWN_DRAIN.toMillis() + 200, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.debug("drain at shutdown: {}", e.toString());
+      }
+      s.shutdown(Duration.ofMillis(100));
+    }
+    LOG.info("SIGTERM: exiting after {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  private void setState(ProcessState.State s) {
+    state.ifPresent(f -> f.write(s));
+  }
+}

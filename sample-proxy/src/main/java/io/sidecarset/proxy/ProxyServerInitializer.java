@@ -1,0 +1,70 @@
+package io.sidecarset.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+
+/**
+ * Builds the pipeline of each client connection: a {@link ProtocolSniffer} first, then either the
+ * HTTP/1.1 pipeline or the HTTP/2 (prior knowledge) one on the same port.
+ */
+@ChannelHandler.Sharable
+final class ProxyServerInitializer extends ChannelInitializer<Channel> {
+
+  /** Largest request body the proxy buffers (requests are aggregated before forwarding). */
+  static final int MAX_CONTENT = UpstreamPool.MAX_CONTENT;
+
+  /** Concurrent streams per HTTP/2 connection; each needs its own upstream connection. */
+  static final int MAX_CONCURRENT_STREAMS = 128;
+
+  private final ProxyConfig config;
+  private final ConnectionTracker tracker;
+  private final ChannelInitializer<Http2StreamChannel> streamInitializer;
+
+  ProxyServerInitializer(ProxyConfig config, ConnectionTracker tracker) {
+    this.config = config;
+    this.tracker = tracker;
+    this.streamInitializer =
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Http2StreamChannel ch) {
+            ch.pipeline()
+                .addLast(
+                    new Http2StreamFrameToHttpObjectCodec(true),
+                    new HttpObjectAggregator(MAX_CONTENT),
+                    new Http2StreamProxyHandler(config));
+          }
+        };
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    tracker.register(ch);
+    ch.pipeline().addLast(new ProtocolSniffer(this));
+  }
+
+  void configureHttp1(ChannelPipeline p) {
+    p.addLast(
+        new HttpServerCodec(),
+        new HttpObjectAggregator(MAX_CONTENT),
+        new Http1ProxyHandler(config));
+  }
+
+  void configureHttp2(ChannelPipeline p) {
+    Http2FrameCodec codec =
+        Http2FrameCodecBuilder.forServer()
+            .initialSettings(
+                Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
+            .build();
+    p.addLast(codec, new Http2MultiplexHandler(streamInitializer), new Http2DrainHandler(codec));
+  }
+}
