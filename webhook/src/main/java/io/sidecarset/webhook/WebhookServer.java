@@ -158,8 +158,9 @@ public final class WebhookServer implements AutoCloseable {
               .sync()
               .channel();
       LOG.info(
-          "listening on https://{} ({}; certificates {})",
-          channel.localAddress(),
+          "listening on https://{}:{} ({}; certificates {})",
+          ((InetSocketAddress) channel.localAddress()).getHostString(),
+          ((InetSocketAddress) channel.localAddress()).getPort(),
           epoll ? "epoll" : "nio",
           config.mountedCertificates() ? "from " + config.certDir().get() : "self-managed");
       return new WebhookServer(cache, certificates, metrics, bossGroup, workerGroup, channel);
