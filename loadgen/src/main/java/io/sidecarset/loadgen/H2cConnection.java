@@ -15,6 +15,7 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
@@ -36,10 +37,15 @@ import java.util.function.Consumer;
  * <p>Event-loop confined.
  */
 final class H2cConnection {
+  static final int INITIAL_MAX_CONCURRENT_STREAMS = 100;
+
   private final String path;
   private final String authority;
   private final Consumer<RequestAttempt> reroute;
   private final ArrayDeque<RequestAttempt> waitingForConnect = new ArrayDeque<>();
+  private final ArrayDeque<RequestAttempt> waitingForStream = new ArrayDeque<>();
+  private int streamsInUse;
+  private boolean settingsReceived;
   private Channel parent;
   private Http2FrameCodec codec;
   private boolean connected;
@@ -90,11 +96,12 @@ final class H2cConnection {
 
   /** False once the connection failed, got GOAWAY or closed: new requests need a fresh one. */
   boolean acceptsNewStreams() {
-    return !failed && !goAwayReceived && !closed;
+    return !failed && !goAwayReceived && !closed && (!connected || parent.isActive());
   }
 
   void submit(RequestAttempt attempt) {
     if (!connected) {
+      attempt.stage("waiting for the h2c connection to connect");
       waitingForConnect.addLast(attempt);
       return;
     }
@@ -106,18 +113,26 @@ final class H2cConnection {
       reroute.accept(attempt);
       return;
     }
+    if (streamsInUse >= maxConcurrentStreams()) {
+      attempt.stage("waiting for a free h2c stream (server's max concurrent streams)");
+      waitingForStream.addLast(attempt);
+      return;
+    }
+    streamsInUse++;
+    attempt.stage("sent, awaiting response");
     new Http2StreamChannelBootstrap(parent)
         .handler(new H2cStreamHandler(attempt, this))
         .open()
         .addListener(
             (Future<Http2StreamChannel> opened) -> {
               if (!opened.isSuccess()) {
+                streamClosed();
                 attempt.fail(opened.cause());
                 return;
               }
               Http2StreamChannel stream = opened.getNow();
               if (attempt.isFinished()) {
-                stream.close();
+                stream.close(); // its handler's channelInactive gives the stream back
                 return;
               }
               attempt.onFinish(
@@ -146,6 +161,29 @@ final class H2cConnection {
   }
 
   /**
+   * The server's SETTINGS_MAX_CONCURRENT_STREAMS; until its SETTINGS arrive, the conservative 100
+   * that RFC 9113 §5.1.2 recommends as the minimum (Go's client assumes the same), so a burst on a
+   * new connection cannot exceed a limit the client has not heard yet.
+   */
+  private int maxConcurrentStreams() {
+    int advertised = codec.connection().local().maxActiveStreams();
+    return settingsReceived ? advertised : Math.min(advertised, INITIAL_MAX_CONCURRENT_STREAMS);
+  }
+
+  /** Opens waiting streams while the connection has room for them. */
+  private void openWaitingStreams() {
+    while (acceptsNewStreams() && streamsInUse < maxConcurrentStreams()) {
+      RequestAttempt next = waitingForStream.pollFirst();
+      if (next == null) {
+        return;
+      }
+      if (!next.isFinished()) {
+        openStream(next);
+      }
+    }
+  }
+
+  /**
    * True when a GOAWAY from the server named a last-stream-id below {@code streamId}: the server
    * declares it did not process that stream.
    */
@@ -154,10 +192,28 @@ final class H2cConnection {
     return connection.goAwayReceived() && streamId > connection.local().lastStreamKnownByPeer();
   }
 
-  /** Called when a stream of this connection closed: retire a drained GOAWAY'd connection. */
+  /**
+   * Called when a stream of this connection closed: start a waiting one, or retire a drained
+   * GOAWAY'd connection.
+   */
   void streamClosed() {
-    if (goAwayReceived && codec.connection().numActiveStreams() == 0) {
-      parent.close();
+    streamsInUse--;
+    if (!acceptsNewStreams()) {
+      rerouteWaitingForStream();
+      if (goAwayReceived && streamsInUse == 0) {
+        parent.close();
+      }
+      return;
+    }
+    openWaitingStreams();
+  }
+
+  /** Requests waiting for a stream were never sent: they go to a fresh connection. */
+  private void rerouteWaitingForStream() {
+    for (RequestAttempt next; (next = waitingForStream.pollFirst()) != null; ) {
+      if (!next.isFinished()) {
+        reroute.accept(next);
+      }
     }
   }
 
@@ -166,9 +222,14 @@ final class H2cConnection {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
+        if (msg instanceof Http2SettingsFrame) {
+          settingsReceived = true;
+          openWaitingStreams();
+        }
         if (msg instanceof Http2GoAwayFrame) {
           goAwayReceived = true;
-          if (codec.connection().numActiveStreams() == 0) {
+          rerouteWaitingForStream();
+          if (streamsInUse == 0) {
             ctx.close();
           }
         }
@@ -180,14 +241,14 @@ final class H2cConnection {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
       closed = true;
+      rerouteWaitingForStream();
       ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       // stream-level failures reach the stream handlers; a connection-level one ends the
-      // connection,
-      // and every stream on it then finishes by its own close
+      // connection, and every stream on it then finishes by its own close
       closed = true;
       ctx.close();
     }

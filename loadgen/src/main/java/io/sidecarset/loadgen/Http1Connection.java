@@ -52,6 +52,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   /** Connects and sends {@code first} once connected; a failed connect finishes it. */
   void connect(Bootstrap base, InetSocketAddress address, RequestAttempt first) {
     current = first;
+    first.stage("connecting");
     Bootstrap bootstrap =
         base.clone()
             .handler(
@@ -88,6 +89,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
   }
 
   private void write(RequestAttempt attempt) {
+    attempt.stage("sent, awaiting response");
     status = -1;
     keepAlive = false;
     DefaultFullHttpRequest request =
@@ -158,6 +160,9 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
       }
       if (msg instanceof HttpResponse response) {
         informational = response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+        if (!informational && current != null) {
+          current.stage("response headers received, awaiting body");
+        }
         if (!informational) {
           status = response.status().code();
           keepAlive = HttpUtil.isKeepAlive(response);

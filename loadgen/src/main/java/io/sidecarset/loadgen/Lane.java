@@ -83,6 +83,7 @@ final class Lane {
   private void submitKeepAlive(RequestAttempt attempt) {
     KeepAliveSlot slot = idleKeepAlive.pollFirst();
     if (slot == null) {
+      attempt.stage("waiting for a free keep-alive connection");
       waitingForKeepAlive.addLast(attempt); // all busy: it waits, its latency clock running
       return;
     }

@@ -23,6 +23,7 @@ final class RequestAttempt {
   private Outcome outcome;
   private ScheduledFuture<?> timeout;
   private Runnable onFinish;
+  private String stage = "dispatched";
 
   RequestAttempt(
       long sequence,
@@ -45,7 +46,7 @@ final class RequestAttempt {
   void armTimeout(EventLoop loop, long nowNanos, String description) {
     timeout =
         loop.schedule(
-            () -> finish(Outcome.TIMEOUT, description),
+            () -> finish(Outcome.TIMEOUT, description + " (" + stage + ")"),
             Math.max(0, deadlineNanos - nowNanos),
             TimeUnit.NANOSECONDS);
   }
@@ -53,6 +54,13 @@ final class RequestAttempt {
   /** What the transport must do once this attempt is finished (free a slot, close a channel). */
   void onFinish(Runnable action) {
     this.onFinish = action;
+  }
+
+  /**
+   * Where the request is, for the timeout message: connecting, waiting for a connection, sent...
+   */
+  void stage(String stage) {
+    this.stage = stage;
   }
 
   boolean isFinished() {

@@ -36,6 +36,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
@@ -80,6 +81,12 @@ final class TestHttpServer implements AutoCloseable {
     NO_ANSWER,
     /** h1: 200 with {@code Connection: close}, then close. h2: 200, then a graceful GOAWAY. */
     OK_THEN_CLOSE,
+    /**
+     * h2 only: 200, then the two-phase GOAWAY a draining proxy sends: first last-stream-id 2^31-1
+     * ("stop opening streams"), then after {@link #GOAWAY_PHASE_GAP_MILLIS} the real one, then
+     * close once the streams are done. (h1: same as {@link #OK_THEN_CLOSE}.)
+     */
+    OK_THEN_TWO_PHASE_GOAWAY,
     /** h2 only: GOAWAY with last-stream-id below this stream, which is never answered. */
     GOAWAY_REFUSE
   }
@@ -93,6 +100,8 @@ final class TestHttpServer implements AutoCloseable {
       return (kind, n) -> action;
     }
   }
+
+  static final long GOAWAY_PHASE_GAP_MILLIS = 100;
 
   private static final byte[] BODY = "ok\n".getBytes(CharsetUtil.US_ASCII);
 
@@ -220,7 +229,7 @@ final class TestHttpServer implements AutoCloseable {
       switch (action) {
         case OK -> respond(ctx, HttpResponseStatus.OK, keepAlive);
         case STATUS_503 -> respond(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, keepAlive);
-        case OK_THEN_CLOSE -> respond(ctx, HttpResponseStatus.OK, false);
+        case OK_THEN_CLOSE, OK_THEN_TWO_PHASE_GOAWAY -> respond(ctx, HttpResponseStatus.OK, false);
         case RESET -> {
           ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
           ctx.close();
@@ -265,6 +274,18 @@ final class TestHttpServer implements AutoCloseable {
           case OK_THEN_CLOSE -> {
             respond(ctx, 200);
             parent.close(); // Http2ConnectionHandler: GOAWAY(last created stream), then drain
+          }
+          case OK_THEN_TWO_PHASE_GOAWAY -> {
+            respond(ctx, 200);
+            Http2FrameCodec codec = parent.pipeline().get(Http2FrameCodec.class);
+            if (!codec.connection().goAwaySent()) {
+              parent.writeAndFlush(
+                  new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)
+                      .setExtraStreamIds(Integer.MAX_VALUE));
+              parent
+                  .eventLoop()
+                  .schedule(() -> parent.close(), GOAWAY_PHASE_GAP_MILLIS, TimeUnit.MILLISECONDS);
+            }
           }
           case RESET -> ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
           case CLOSE_MID_RESPONSE -> {
