@@ -1,5 +1,6 @@
 package io.sidecarset.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -30,6 +31,7 @@ public class ShareVolumePolicy {
     this.type = type;
   }
 
+  @JsonIgnore // derived, not a field: Jackson would otherwise write it into the manifest
   public boolean isEnabled() {
     return ENABLED.equals(type);
   }

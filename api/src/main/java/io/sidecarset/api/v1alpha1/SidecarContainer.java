@@ -1,5 +1,6 @@
 package io.sidecarset.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
@@ -85,6 +86,7 @@ public class SidecarContainer extends Container {
   }
 
   /** True when this container is upgraded by the two-slot hot upgrade. */
+  @JsonIgnore // derived, not a field: Jackson would otherwise write it into the manifest
   public boolean isHotUpgrade() {
     return upgradeStrategy != null
         && SidecarContainerUpgradeStrategy.HOT_UPGRADE.equals(upgradeStrategy.getUpgradeType());
