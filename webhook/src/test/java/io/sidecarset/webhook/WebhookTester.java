@@ -168,8 +168,11 @@ public final class WebhookTester implements AutoCloseable {
     return PemCodec.certificates(pem);
   }
 
-  /** The CA bundle, decoded, of a webhook configuration's webhook. */
+  /** The CA bundle, decoded, of a webhook configuration's webhook; empty when unset. */
   public static List<X509Certificate> caBundle(String base64) {
+    if (base64 == null) {
+      return List.of();
+    }
     return PemCodec.certificates(
         new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8));
   }
