@@ -59,7 +59,8 @@ final class H2cConnection {
     this.reroute = reroute;
   }
 
-  void connect(Bootstrap base, InetSocketAddress address) {
+  /** Starts connecting; requests submitted meanwhile wait for the outcome of this connect. */
+  ChannelFuture connect(Bootstrap base, InetSocketAddress address) {
     codec = Http2FrameCodecBuilder.forClient().build();
     Bootstrap bootstrap =
         base.clone()
@@ -92,6 +93,7 @@ final class H2cConnection {
             }
           }
         });
+    return connecting;
   }
 
   /** False once the connection failed, got GOAWAY or closed: new requests need a fresh one. */

@@ -49,10 +49,23 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     this.connectionClose = connectionClose;
   }
 
-  /** Connects and sends {@code first} once connected; a failed connect finishes it. */
-  void connect(Bootstrap base, InetSocketAddress address, RequestAttempt first) {
-    current = first;
-    first.stage("connecting");
+  /**
+   * Opens the connection ahead of any request (before the run starts), so it is idle and {@link
+   * #reusable()} once connected. A failed connect only leaves it not reusable.
+   */
+  ChannelFuture connectIdle(Bootstrap base, InetSocketAddress address) {
+    keepAlive = true; // HTTP/1.1 connections are persistent until a response says otherwise
+    ChannelFuture connecting = open(base, address);
+    connecting.addListener(
+        (ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            broken = true;
+          }
+        });
+    return connecting;
+  }
+
+  private ChannelFuture open(Bootstrap base, InetSocketAddress address) {
     Bootstrap bootstrap =
         base.clone()
             .handler(
@@ -64,6 +77,14 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
                 });
     ChannelFuture connecting = bootstrap.connect(address);
     channel = connecting.channel();
+    return connecting;
+  }
+
+  /** Connects and sends {@code first} once connected; a failed connect finishes it. */
+  void connect(Bootstrap base, InetSocketAddress address, RequestAttempt first) {
+    current = first;
+    first.stage("connecting");
+    ChannelFuture connecting = open(base, address);
     connecting.addListener(
         (ChannelFuture f) -> {
           if (!f.isSuccess()) {

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The connections of one event loop. The pacer hands each request to a lane; from then on
@@ -53,6 +54,34 @@ final class Lane {
       idleKeepAlive.addLast(new KeepAliveSlot());
     }
     this.h2c = new H2cConnection[h2cSlots];
+  }
+
+  /**
+   * Opens every keep-alive and h2c connection of this lane before the run starts, so the first
+   * requests find warm, established connections as in steady state. Counts {@code opened} down once
+   * per connection attempt, whatever its result; a failed one is replaced on first use.
+   */
+  void preconnect(boolean keepAlive, boolean h2, CountDownLatch opened) {
+    loop.execute(
+        () -> {
+          if (keepAlive) {
+            for (KeepAliveSlot slot : idleKeepAlive) {
+              slot.connection = new Http1Connection(spec.path(), spec.authority(), false);
+              slot.connection.connectIdle(bootstrap, address).addListener(f -> opened.countDown());
+            }
+          }
+          if (h2) {
+            for (int i = 0; i < h2c.length; i++) {
+              h2c[i] = new H2cConnection(spec.path(), spec.authority(), this::submitH2c);
+              h2c[i].connect(bootstrap, address).addListener(f -> opened.countDown());
+            }
+          }
+        });
+  }
+
+  /** How many connections {@link #preconnect} opens. */
+  int preconnectCount(boolean keepAlive, boolean h2) {
+    return (keepAlive ? idleKeepAlive.size() : 0) + (h2 ? h2c.length : 0);
   }
 
   /** Hands a batch of due requests to this lane; called by the pacer thread. */

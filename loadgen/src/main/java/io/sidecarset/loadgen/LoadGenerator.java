@@ -8,8 +8,12 @@ public final class LoadGenerator {
   private LoadGenerator() {}
 
   /**
-   * Starts sending load as described by {@code spec} and returns at once. The first request is
-   * intended to go out immediately.
+   * Opens the long-lived connections (keep-alive pool, h2c), waiting at most 2 s (or the request
+   * timeout, if shorter) for them, then starts the schedule and returns. The first request is due
+   * at once. A connection that could not be opened is simply opened again by the first request that
+   * needs it (its failure, if any, is that request's outcome).
+   *
+   * @throws IllegalArgumentException when the run would exceed the per-request record limit
    */
   public static LoadRun start(LoadSpec spec) {
     OpenLoopRun run = new OpenLoopRun(spec);

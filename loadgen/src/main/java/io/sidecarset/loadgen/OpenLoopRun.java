@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +34,9 @@ final class OpenLoopRun implements LoadRun {
 
   /** Extra wait after the last deadline before unfinished requests are declared lost. */
   private static final long DRAIN_GRACE_NANOS = 2 * SECOND;
+
+  /** Longest wait for the long-lived connections before the first request is due. */
+  private static final Duration PRECONNECT_WAIT = Duration.ofSeconds(2);
 
   private final LoadSpec spec;
   private final OpenLoopSchedule schedule;
@@ -100,9 +104,34 @@ final class OpenLoopRun implements LoadRun {
               keepAlivePerLane[i],
               h2cPerLane[i]);
     }
+    preconnect();
     startedAt = Instant.now();
     startNanos = System.nanoTime();
     pacer.start();
+  }
+
+  /** Opens the long-lived connections of the kinds in the mix, waiting at most a bounded time. */
+  private void preconnect() {
+    boolean keepAlive = spec.mix().weight(TrafficKind.KEEP_ALIVE) > 0;
+    boolean h2 = spec.mix().weight(TrafficKind.H2C) > 0;
+    int total = 0;
+    for (Lane lane : lanes) {
+      total += lane.preconnectCount(keepAlive, h2);
+    }
+    if (total == 0) {
+      return;
+    }
+    CountDownLatch opened = new CountDownLatch(total);
+    for (Lane lane : lanes) {
+      lane.preconnect(keepAlive, h2, opened);
+    }
+    try {
+      opened.await(
+          Math.min(PRECONNECT_WAIT.toMillis(), spec.requestTimeout().toMillis()),
+          TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void runPacer() {
