@@ -137,13 +137,11 @@ public final class HotUpgradeRun {
     Pod pod = onlyPod(target);
     String podUidBefore = pod.getMetadata().getUid();
     InetSocketAddress endpoint = tester.cluster().endpoint(target.proxyPort());
+    // the duration is a bound, never reached: the run is stopped after the cooldown
     LoadSpec spec =
-        LoadSpec.builder()
-            .target(endpoint)
+        LoadProfiles.standard(endpoint).toBuilder()
             .ratePerSecond(options.ratePerSecond())
             .mix(options.mix())
-            // a bound, never reached: the run is stopped after the cooldown
-            .duration(Duration.ofMinutes(15))
             .build();
     List<UpgradeRecord> records = new ArrayList<>();
     String[] phase = {"steady"};
