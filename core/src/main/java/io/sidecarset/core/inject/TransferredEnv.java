@@ -10,6 +10,7 @@ import io.sidecarset.api.v1alpha1.TransferEnvVar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -39,7 +40,7 @@ final class TransferredEnv {
         names.add(entry.getEnvName());
       }
       if (entry.getEnvNames() != null) {
-        names.addAll(entry.getEnvNames());
+        entry.getEnvNames().stream().filter(Objects::nonNull).forEach(names::add);
       }
       Optional<String> sourceName = sourceContainerName(entry, pod, sidecar, warnings);
       if (sourceName.isEmpty()) {

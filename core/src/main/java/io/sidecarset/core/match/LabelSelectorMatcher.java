@@ -30,7 +30,9 @@ public final class LabelSelectorMatcher {
     Map<String, String> matchLabels = selector.getMatchLabels();
     if (matchLabels != null) {
       for (Map.Entry<String, String> required : matchLabels.entrySet()) {
-        if (!required.getValue().equals(actual.get(required.getKey()))) {
+        // JSON null decodes to "" in the apiserver's Go types; read it the same way
+        String wanted = required.getValue() == null ? "" : required.getValue();
+        if (!wanted.equals(actual.get(required.getKey()))) {
           return false;
         }
       }

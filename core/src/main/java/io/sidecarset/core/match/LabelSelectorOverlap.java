@@ -35,7 +35,9 @@ public final class LabelSelectorOverlap {
           .getMatchLabels()
           .forEach(
               (key, value) ->
-                  constraints.computeIfAbsent(key, k -> new KeyConstraint()).allow(Set.of(value)));
+                  constraints
+                      .computeIfAbsent(key, k -> new KeyConstraint())
+                      .allow(Set.of(value == null ? "" : value)));
     }
     if (selector.getMatchExpressions() == null) {
       return;

@@ -43,6 +43,8 @@ final class ConflictRules {
     List<SidecarSet> overlapping =
         others.stream()
             .filter(o -> o != null && o.getMetadata() != null && o.getSpec() != null)
+            // a stored set too malformed to compare cannot block this one
+            .filter(o -> !SidecarSetValidator.hasNullElements(o.getSpec()))
             .filter(o -> !Objects.equals(o.getMetadata().getName(), name))
             .filter(o -> namespacesOverlap(spec, o.getSpec(), namespaces))
             .filter(

@@ -33,9 +33,9 @@ final class SelectorRules {
       matchLabels.forEach(
           (key, value) -> {
             String keyPath = path + ".matchLabels";
-            KubernetesNames.qualifiedName(String.valueOf(key))
+            KubernetesNames.qualifiedName(key == null ? "" : key)
                 .forEach(m -> errors.add(keyPath, "key " + key + ": " + m));
-            KubernetesNames.labelValue(String.valueOf(value))
+            KubernetesNames.labelValue(value == null ? "" : value)
                 .forEach(m -> errors.add(keyPath, "value of " + key + ": " + m));
           });
     }
@@ -50,7 +50,7 @@ final class SelectorRules {
       KubernetesNames.qualifiedName(key).forEach(m -> errors.add(at + ".key", m));
       String operator = requirement.getOperator();
       List<String> values = requirement.getValues() == null ? List.of() : requirement.getValues();
-      if (!OPERATORS.contains(operator)) {
+      if (operator == null || !OPERATORS.contains(operator)) {
         errors.add(
             at + ".operator", "not a valid selector operator: " + operator + ", want " + OPERATORS);
       } else if ((LabelSelectorMatcher.IN.equals(operator)
@@ -65,7 +65,7 @@ final class SelectorRules {
       }
       for (int j = 0; j < values.size(); j++) {
         String valuePath = ErrorList.index(at + ".values", j);
-        KubernetesNames.labelValue(String.valueOf(values.get(j)))
+        KubernetesNames.labelValue(values.get(j) == null ? "" : values.get(j))
             .forEach(m -> errors.add(valuePath, m));
       }
     }

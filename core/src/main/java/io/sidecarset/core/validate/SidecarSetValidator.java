@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -99,10 +100,12 @@ public final class SidecarSetValidator {
    * @param others the sets that exist already (the set itself, by name, is ignored among them)
    */
   public ValidationResult validateCreate(SidecarSet set, Collection<SidecarSet> others) {
-    ErrorList errors = new ErrorList();
-    validateAlone(set, errors);
-    ConflictRules.validate(set, others, namespaces, errors);
-    return errors.result();
+    return guarded(
+        errors -> {
+          if (validateAlone(set, errors)) {
+            ConflictRules.validate(set, others, namespaces, errors);
+          }
+        });
   }
 
   /**
@@ -115,21 +118,41 @@ public final class SidecarSetValidator {
    */
   public ValidationResult validateUpdate(
       SidecarSet set, SidecarSet old, Collection<SidecarSet> others) {
+    return guarded(
+        errors -> {
+          if (validateAlone(set, errors)) {
+            if (old != null && old.getSpec() != null && !hasNullElements(old.getSpec())) {
+              validateChange(set.getSpec(), old.getSpec(), errors);
+            }
+            ConflictRules.validate(set, others, namespaces, errors);
+          }
+        });
+  }
+
+  /**
+   * Runs the rules and turns an unexpected exception into an error: a malformed object must be
+   * answered with a denial naming it, never with a webhook failure.
+   */
+  private static ValidationResult guarded(Consumer<ErrorList> rules) {
     ErrorList errors = new ErrorList();
-    validateAlone(set, errors);
-    if (old != null && old.getSpec() != null && set.getSpec() != null) {
-      validateChange(set.getSpec(), old.getSpec(), errors);
+    try {
+      rules.accept(errors);
+    } catch (RuntimeException e) {
+      errors.add("spec", "could not be validated (malformed object?): " + e);
     }
-    ConflictRules.validate(set, others, namespaces, errors);
     return errors.result();
   }
 
-  private void validateAlone(SidecarSet set, ErrorList errors) {
+  /** The rules of the set on its own; false when it is too malformed to compare with others. */
+  private boolean validateAlone(SidecarSet set, ErrorList errors) {
     validateName(set.getMetadata() == null ? null : set.getMetadata().getName(), errors);
     SidecarSetSpec spec = set.getSpec();
     if (spec == null) {
       errors.add("spec", "required");
-      return;
+      return false;
+    }
+    if (reportNullElements(spec, errors)) {
+      return false;
     }
     if (spec.getSelector() == null) {
       errors.add("spec.selector", "required: no selector defined for SidecarSet");
@@ -149,6 +172,26 @@ public final class SidecarSetValidator {
     validateSidecarFields(spec, errors);
     validateImagePullSecrets(spec, errors);
     validatePatchPodMetadata(spec, errors);
+    return true;
+  }
+
+  /**
+   * JSON {@code null} items anywhere in the spec's lists (which the apiserver's decoder would have
+   * turned into empty structs): reported with their paths, and the deeper rules skipped.
+   */
+  private static boolean reportNullElements(SidecarSetSpec spec, ErrorList errors) {
+    boolean[] found = {false};
+    NullElements.paths(JSON.valueToTree(spec), "spec")
+        .forEach(
+            path -> {
+              errors.add(path, "must not be null");
+              found[0] = true;
+            });
+    return found[0];
+  }
+
+  static boolean hasNullElements(SidecarSetSpec spec) {
+    return reportNullElements(spec, new ErrorList());
   }
 
   private static void validateName(String name, ErrorList errors) {
@@ -457,7 +500,7 @@ public final class SidecarSetValidator {
       }
       if (hasNames) {
         for (int j = 0; j < entry.getEnvNames().size(); j++) {
-          String name = String.valueOf(entry.getEnvNames().get(j));
+          String name = Objects.toString(entry.getEnvNames().get(j), "");
           String namePath = ErrorList.index(at + ".envNames", j);
           KubernetesNames.envVarName(name).forEach(m -> errors.add(namePath, m));
         }
@@ -520,7 +563,7 @@ public final class SidecarSetValidator {
         continue;
       }
       for (Map.Entry<String, String> entry : patch.getAnnotations().entrySet()) {
-        String key = String.valueOf(entry.getKey());
+        String key = Objects.toString(entry.getKey(), "");
         String keyPath = at + ".annotations[" + key + "]";
         KubernetesNames.qualifiedName(key.toLowerCase()).forEach(m -> errors.add(keyPath, m));
         if (isReserved(key)) {
