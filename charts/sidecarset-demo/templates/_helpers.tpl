@@ -32,5 +32,6 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{- define "demo.proxyListen" -}}
-{{- printf "%s:%d" (ternary "127.0.0.1" "0.0.0.0" .Values.local.enabled) (int .Values.sidecarSet.proxy.port) -}}
+{{- $host := default (ternary "127.0.0.1" "0.0.0.0" .Values.local.enabled) .Values.sidecarSet.proxy.listenAddress -}}
+{{- printf "%s:%d" $host (int .Values.sidecarSet.proxy.port) -}}
 {{- end -}}

@@ -95,6 +95,14 @@ class SidecarSetDemoChartTest {
   }
 
   @Test
+  void listenAddress_overridesTheModesDefault() {
+    SidecarSet set =
+        sidecarSet(CHART.render(LOCAL, Map.of("sidecarSet.proxy.listenAddress", "0.0.0.0")));
+
+    assertThat(set.getSpec().getContainers().get(0).getArgs()).contains("0.0.0.0:15080");
+  }
+
+  @Test
   void firstInstallStep_rendersTheSidecarSetWithoutTheApp() {
     RenderedChart chart = CHART.render(LOCAL, Map.of("app.enabled", false));
 
