@@ -65,6 +65,15 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     return connecting;
   }
 
+  /**
+   * Adopts an already connected channel whose pipeline ends with this handler after an {@link
+   * HttpClientCodec} (an embedded channel in tests), idle and reusable.
+   */
+  void adopt(Channel connected) {
+    channel = connected;
+    keepAlive = true;
+  }
+
   private ChannelFuture open(Bootstrap base, InetSocketAddress address) {
     Bootstrap bootstrap =
         base.clone()

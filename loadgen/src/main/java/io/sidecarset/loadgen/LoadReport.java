@@ -93,7 +93,9 @@ public final class LoadReport {
     this.log = log;
     this.schedule = spec.schedule();
     this.marks = List.copyOf(marks);
-    this.messageSamples = Collections.unmodifiableMap(new EnumMap<>(messageSamples));
+    Map<Outcome, List<MessageSample>> samples = new EnumMap<>(Outcome.class);
+    samples.putAll(messageSamples);
+    this.messageSamples = Collections.unmodifiableMap(samples);
     this.dispatchLagMicros = dispatchLagMicros;
     this.generatorCpu = generatorCpu;
     this.transport = transport;

@@ -20,11 +20,11 @@ class HealthyServerIT {
               .mix(TrafficMix.of(60, 20, 20))
               .keepAliveConnections(8)
               .h2Connections(2)
-              .requestTimeout(Duration.ofSeconds(2))
+              .requestTimeout(Duration.ofSeconds(5))
               .build();
       LoadReport report;
       try (LoadRun run = LoadGenerator.start(spec)) {
-        report = run.awaitCompletion(Duration.ofSeconds(20));
+        report = run.awaitCompletion(Duration.ofSeconds(30));
       }
       System.out.println(report.summary());
       assertThat(report.requests()).isEqualTo(1800);
