@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.sidecarset.api.v1alpha1.SidecarSet;
+import io.sidecarset.e2e.support.ClusterCondition;
 import io.sidecarset.e2e.support.ClusterFixture;
 import io.sidecarset.e2e.support.PlatformExtension;
 import io.sidecarset.e2e.support.PodInspection;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@code maxUnavailable} pods unavailable at once, watched throughout.
  */
 @Order(3)
-@ExtendWith(PlatformExtension.class)
+@ExtendWith({ClusterCondition.class, PlatformExtension.class})
 class ColdUpgradeE2E {
 
   private static final Logger LOG = LoggerFactory.getLogger(ColdUpgradeE2E.class);

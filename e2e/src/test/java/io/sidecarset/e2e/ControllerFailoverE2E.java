@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sidecarset.api.SidecarSetLabels;
+import io.sidecarset.e2e.support.ClusterCondition;
 import io.sidecarset.e2e.support.ClusterFixture;
 import io.sidecarset.e2e.support.E2eSettings;
 import io.sidecarset.e2e.support.HotProxyDemo;
@@ -39,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * finishes the upgrade; the load drops nothing.
  */
 @Order(6)
-@ExtendWith(PlatformExtension.class)
+@ExtendWith({ClusterCondition.class, PlatformExtension.class})
 class ControllerFailoverE2E {
 
   private static final Logger LOG = LoggerFactory.getLogger(ControllerFailoverE2E.class);

@@ -1,5 +1,6 @@
 package io.sidecarset.e2e;
 
+import io.sidecarset.e2e.support.ClusterCondition;
 import io.sidecarset.e2e.support.ClusterFixture;
 import io.sidecarset.e2e.support.E2eSettings;
 import io.sidecarset.e2e.support.HotProxyDemo;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * .svg}.
  */
 @Order(4)
-@ExtendWith(PlatformExtension.class)
+@ExtendWith({ClusterCondition.class, PlatformExtension.class})
 class HotUpgradeE2E {
 
   private static final Logger LOG = LoggerFactory.getLogger(HotUpgradeE2E.class);

@@ -9,6 +9,7 @@ import io.sidecarset.api.SidecarSetAnnotations;
 import io.sidecarset.api.SidecarSetConditions;
 import io.sidecarset.api.SidecarSetEvents;
 import io.sidecarset.api.v1alpha1.SidecarSet;
+import io.sidecarset.e2e.support.ClusterCondition;
 import io.sidecarset.e2e.support.ClusterFixture;
 import io.sidecarset.e2e.support.E2eSettings;
 import io.sidecarset.e2e.support.HotProxyDemo;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * says so in events; the load sees not one dropped request.
  */
 @Order(5)
-@ExtendWith(PlatformExtension.class)
+@ExtendWith({ClusterCondition.class, PlatformExtension.class})
 class HotUpgradeRollbackE2E {
 
   private static final Logger LOG = LoggerFactory.getLogger(HotUpgradeRollbackE2E.class);

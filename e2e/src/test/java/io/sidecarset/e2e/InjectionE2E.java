@@ -13,6 +13,7 @@ import io.sidecarset.api.SidecarSetEnv;
 import io.sidecarset.api.SidecarSetLabels;
 import io.sidecarset.api.v1alpha1.SidecarContainer;
 import io.sidecarset.api.v1alpha1.SidecarSet;
+import io.sidecarset.e2e.support.ClusterCondition;
 import io.sidecarset.e2e.support.ClusterFixture;
 import io.sidecarset.e2e.support.ContainerRuntime;
 import io.sidecarset.e2e.support.PlatformExtension;
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * the process runs with, for any image.
  */
 @Order(2)
-@ExtendWith(PlatformExtension.class)
+@ExtendWith({ClusterCondition.class, PlatformExtension.class})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class InjectionE2E {
 

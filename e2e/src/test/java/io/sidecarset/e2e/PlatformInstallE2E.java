@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sidecarset.api.SidecarSetAnnotations;
 import io.sidecarset.api.SidecarSetLabels;
 import io.sidecarset.api.v1alpha1.SidecarSet;
+import io.sidecarset.e2e.support.ClusterCondition;
 import io.sidecarset.e2e.support.ClusterFixture;
 import io.sidecarset.e2e.support.InvalidSidecarSets;
 import io.sidecarset.e2e.support.PlatformInstaller;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 6: the platform chart installed from Java on a clean cluster works end to end, and
@@ -48,6 +50,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * nothing of the platform is left.
  */
 @Order(1)
+@ExtendWith(ClusterCondition.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformInstallE2E {

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  *       machine, pods use the host network, traffic goes to 127.0.0.1, Docker runs the pods);
  *   <li>otherwise k3s in Testcontainers, if Docker already has the k3s image ({@code
  *       -Dsidecarset.k3s.image}); the product images are loaded into it;
- *   <li>otherwise every scenario is <em>skipped</em> (aborted, never passed), naming what is
- *       missing.
+ *   <li>otherwise every scenario class is <em>skipped</em> ({@link ClusterCondition}: reported as
+ *       skipped, never as passed), naming what is missing.
  * </ol>
  *
  * <p>Pods in every mode use {@code hostNetwork: true} and {@code imagePullPolicy: Never}, so a
@@ -71,32 +71,44 @@ public interface ClusterFixture {
   final class Shared {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterFixture.class);
     private static ClusterFixture cluster;
+    private static String unavailable;
 
     private Shared() {}
 
     static synchronized ClusterFixture get() {
-      if (cluster == null) {
-        cluster = connect();
-        LOG.info("e2e cluster: {}", cluster.description());
-      }
+      Assumptions.assumeTrue(available(), () -> unavailable);
       return cluster;
     }
 
-    private static ClusterFixture connect() {
-      var kubeconfig = E2eSettings.kubeconfig();
-      if (kubeconfig.isPresent()) {
-        return KubeconfigCluster.connect(kubeconfig.get());
+    /** Connects on the first call; false (with {@link #reason()}) when there is no cluster. */
+    static synchronized boolean available() {
+      if (cluster == null && unavailable == null) {
+        var kubeconfig = E2eSettings.kubeconfig();
+        String k3sImage = E2eSettings.k3sImage();
+        if (kubeconfig.isPresent()) {
+          cluster = KubeconfigCluster.connect(kubeconfig.get());
+        } else if (K3sCluster.imagePresentLocally(k3sImage)) {
+          K3sCluster k3s = K3sCluster.start(k3sImage);
+          Runtime.getRuntime().addShutdownHook(new Thread(k3s::close, "k3s-stop"));
+          cluster = k3s;
+        } else {
+          unavailable =
+              "no cluster for the e2e suite: set -D"
+                  + E2eSettings.KUBECONFIG
+                  + " or KUBECONFIG (e.g. to $(e2e/cluster/local-cluster.sh kubeconfig)), or make"
+                  + " the k3s image "
+                  + k3sImage
+                  + " available to Docker";
+          LOG.warn(unavailable);
+          return false;
+        }
+        LOG.info("e2e cluster: {}", cluster.description());
       }
-      String k3sImage = E2eSettings.k3sImage();
-      Assumptions.assumeTrue(
-          K3sCluster.imagePresentLocally(k3sImage),
-          "no cluster for the e2e suite: set -Dsidecarset.kubeconfig or KUBECONFIG (e.g. to"
-              + " $(e2e/cluster/local-cluster.sh kubeconfig)), or make the k3s image "
-              + k3sImage
-              + " available to Docker");
-      K3sCluster k3s = K3sCluster.start(k3sImage);
-      Runtime.getRuntime().addShutdownHook(new Thread(k3s::close, "k3s-stop"));
-      return k3s;
+      return cluster != null;
+    }
+
+    static synchronized String reason() {
+      return unavailable;
     }
   }
 }
