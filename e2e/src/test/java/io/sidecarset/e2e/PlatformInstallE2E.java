@@ -168,29 +168,10 @@ class PlatformInstallE2E {
         .isNull();
     assertThat(platformObjects(client.rbac().clusterRoles().list().getItems())).isEmpty();
     assertThat(platformObjects(client.rbac().clusterRoleBindings().list().getItems())).isEmpty();
-    await("the platform's pods gone")
+    await("the chart's namespaced objects and the platform's pods gone")
         .atMost(Timeouts.PLATFORM_GONE)
         .pollInterval(Timeouts.POLL)
-        .until(
-            () ->
-                platformObjects(client.pods().inNamespace(NAMESPACE).list().getItems()).isEmpty());
-    List<HasMetadata> namespaced = new ArrayList<>();
-    Stream.of(
-            client.apps().deployments().inNamespace(NAMESPACE).list().getItems(),
-            client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems(),
-            client.services().inNamespace(NAMESPACE).list().getItems(),
-            client.serviceAccounts().inNamespace(NAMESPACE).list().getItems(),
-            client.rbac().roles().inNamespace(NAMESPACE).list().getItems(),
-            client.rbac().roleBindings().inNamespace(NAMESPACE).list().getItems(),
-            client
-                .policy()
-                .v1beta1()
-                .podDisruptionBudget()
-                .inNamespace(NAMESPACE)
-                .list()
-                .getItems())
-        .forEach(namespaced::addAll);
-    assertThat(platformObjects(namespaced)).as("objects the chart made").isEmpty();
+        .untilAsserted(() -> assertThat(platformObjects(namespacedObjects())).isEmpty());
     assertThat(
             client.secrets().inNamespace(NAMESPACE).list().getItems().stream()
                 .filter(s -> !"kubernetes.io/service-account-token".equals(s.getType()))
@@ -205,6 +186,27 @@ class PlatformInstallE2E {
     installer.deleteNamespace();
 
     assertThat(client.namespaces().withName(NAMESPACE).get()).isNull();
+  }
+
+  private List<HasMetadata> namespacedObjects() {
+    List<HasMetadata> objects = new ArrayList<>();
+    Stream.of(
+            client.pods().inNamespace(NAMESPACE).list().getItems(),
+            client.apps().deployments().inNamespace(NAMESPACE).list().getItems(),
+            client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems(),
+            client.services().inNamespace(NAMESPACE).list().getItems(),
+            client.serviceAccounts().inNamespace(NAMESPACE).list().getItems(),
+            client.rbac().roles().inNamespace(NAMESPACE).list().getItems(),
+            client.rbac().roleBindings().inNamespace(NAMESPACE).list().getItems(),
+            client
+                .policy()
+                .v1beta1()
+                .podDisruptionBudget()
+                .inNamespace(NAMESPACE)
+                .list()
+                .getItems())
+        .forEach(objects::addAll);
+    return objects;
   }
 
   /** Objects labelled as the platform's (the chart puts app.kubernetes.io/name on all of them). */
