@@ -13,12 +13,22 @@ import java.time.Duration;
 import org.newsclub.net.unix.AFUNIXSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.FileDescriptorCast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The successor's side of {@link HandoffProtocol}: asks the serving process for its listener and
  * starts accepting on it.
  */
 final class HandoffClient {
+
+  /**
+   * Fault-injection seam for the kill-mid-handoff tests: milliseconds to hold the received fd
+   * before accepting on it. Unset in production.
+   */
+  static final String PAUSE_AFTER_FD_PROPERTY = "sidecarset.proxy.test.pause-after-fd-millis";
+
+  private static final Logger LOG = LoggerFactory.getLogger(HandoffClient.class);
 
   /** O_NONBLOCK in {@code /proc/self/fdinfo} flags (octal 04000). */
   private static final int O_NONBLOCK = 04000;
@@ -98,6 +108,7 @@ final class HandoffClient {
         return new Outcome.Failed(
             "the inherited listening socket is blocking; a blocked accept would stall an event loop");
       }
+      pauseForTests();
       InetSocketAddress address;
       try {
         address = adopter.serveOn(fd);
@@ -119,6 +130,18 @@ final class HandoffClient {
       return new Outcome.Taken(address, (registered - received) / 1_000, stopped);
     } catch (IOException e) {
       return new Outcome.NoPredecessor("handoff over " + path + " broke off: " + e.getMessage());
+    }
+  }
+
+  private static void pauseForTests() {
+    long millis = Long.getLong(PAUSE_AFTER_FD_PROPERTY, 0);
+    if (millis > 0) {
+      LOG.warn("test seam: holding the received fd for {} ms before accepting on it", millis);
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

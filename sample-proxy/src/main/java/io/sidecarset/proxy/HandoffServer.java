@@ -39,14 +39,27 @@ final class HandoffServer implements Closeable {
   private final Path path;
   private final Duration stepTimeout;
   private final Listener listener;
+  private final boolean rehearsal;
   private AFUNIXServerSocket socket;
   private Thread thread;
   private volatile boolean closed;
 
-  HandoffServer(Path path, Duration stepTimeout, Listener listener) {
+  /**
+   * @param rehearsal the warm-up's handover inside one process: logged at debug level only
+   */
+  HandoffServer(Path path, Duration stepTimeout, Listener listener, boolean rehearsal) {
     this.path = path;
     this.stepTimeout = stepTimeout;
     this.listener = listener;
+    this.rehearsal = rehearsal;
+  }
+
+  private void info(String format, Object... args) {
+    if (rehearsal) {
+      LOG.debug(format, args);
+    } else {
+      LOG.info(format, args);
+    }
   }
 
   /**
@@ -65,7 +78,7 @@ final class HandoffServer implements Closeable {
     thread = new Thread(this::acceptLoop, "handoff-server");
     thread.setDaemon(true);
     thread.start();
-    LOG.info("waiting for a successor on {}", path);
+    info("waiting for a successor on {}", path);
   }
 
   private void acceptLoop() {
@@ -108,7 +121,7 @@ final class HandoffServer implements Closeable {
       LOG.warn("handoff: unexpected first byte {} from pid {}", request, peer.getPid());
       return false;
     }
-    LOG.info("successor pid {} asks for the listener", peer.getPid());
+    info("successor pid {} asks for the listener", peer.getPid());
     s.setOutboundFileDescriptors(
         FileDescriptorCast.unsafeUsing(listener.listenerFd()).getFileDescriptor());
     out.write(HandoffProtocol.FD);
@@ -124,7 +137,7 @@ final class HandoffServer implements Closeable {
     long confirmed = System.nanoTime();
     listener.stopAccepting();
     long stopped = System.nanoTime();
-    LOG.info(
+    info(
         "successor pid {} accepts; stopped accepting {} us after its confirmation",
         peer.getPid(),
         (stopped - confirmed) / 1_000);

@@ -9,6 +9,8 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Drains one HTTP/2 connection with the two-phase GOAWAY of RFC 9113 §6.8: first a GOAWAY whose
@@ -25,6 +27,8 @@ final class Http2DrainHandler extends ChannelInboundHandlerAdapter {
 
   /** Recognises our own PING among the client's. */
   static final long PING_CONTENT = 0x5344_4341_5253_4554L;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Http2DrainHandler.class);
 
   private final Http2FrameCodec codec;
   private boolean firstSent;
@@ -93,6 +97,13 @@ final class Http2DrainHandler extends ChannelInboundHandlerAdapter {
   private void closeNow(ChannelHandlerContext ctx) {
     codec.gracefulShutdownTimeoutMillis(0);
     ctx.channel().close();
+  }
+
+  /** The last handler of the connection: connection errors end here (the codec sent GOAWAY). */
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("h2 connection {}: {}", ctx.channel(), cause.toString());
+    ctx.close();
   }
 
   @Override

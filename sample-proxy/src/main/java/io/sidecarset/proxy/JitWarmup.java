@@ -11,56 +11,105 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.sidecarset.proxy.echo.EchoServer;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Drives requests through a private copy of the proxy pipeline (client connection, proxy, pooled
- * upstream connection, an in-process echo app), all on loopback ephemeral ports and on the real
- * event loops, before this process asks for the listener: the first requests after a takeover then
- * run compiled code instead of the interpreter (Envoy also initialises fully before it takes over).
+ * Rehearses the takeover inside this process before the real one, so that the real one and the
+ * first requests after it run compiled, initialised code (Envoy also initialises fully before it
+ * takes over): a private proxy binds a loopback ephemeral port, a second private proxy takes its
+ * listener over through the same handoff code (junixsocket, SCM_RIGHTS, dup, epoll registration,
+ * deregistration), and requests run through it to an in-process echo app, on the real event loops.
  * The application behind the real upstream never sees these requests.
  */
 final class JitWarmup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JitWarmup.class);
 
   private static final int CHAINS = 8;
 
   private JitWarmup() {}
 
   /** Returns the number of requests answered with 200 (within {@code timeout}). */
-  static int run(EventLoopGroup group, String version, int requests, Duration timeout)
+  static int run(
+      EventLoopGroup group, String version, int requests, Duration timeout, Path rehearsalSocket)
       throws Exception {
     if (requests <= 0) {
       return 0;
     }
     HostPort loopback = new HostPort("127.0.0.1", 0);
     try (EchoServer app = EchoServer.start(loopback, group, 1)) {
-      InetSocketAddress appAddress = app.localAddress();
-      ProxyServer proxy =
-          new ProxyServer(
-              version, new HostPort("127.0.0.1", appAddress.getPort()), timeout, group, 0);
-      InetSocketAddress proxyAddress = proxy.bind(loopback, Duration.ZERO);
-      UpstreamPools clients =
-          new UpstreamPools(
-              EpollSocketChannel::new, new HostPort("127.0.0.1", proxyAddress.getPort()), timeout);
-      AtomicInteger left = new AtomicInteger(requests);
-      AtomicInteger ok = new AtomicInteger();
-      CountDownLatch chainsDone = new CountDownLatch(CHAINS);
-      for (int i = 0; i < CHAINS; i++) {
-        EventLoop loop = group.next();
-        UpstreamPool client = clients.forLoop(loop);
-        loop.execute(() -> next(client, left, ok, chainsDone));
+      HostPort appAddress = new HostPort("127.0.0.1", app.localAddress().getPort());
+      ProxyServer first = new ProxyServer(version, appAddress, timeout, group, 0);
+      ProxyServer second = new ProxyServer(version, appAddress, timeout, group, 0);
+      first.bind(loopback, Duration.ZERO);
+      HandoffServer handoff =
+          new HandoffServer(
+              rehearsalSocket,
+              timeout,
+              new HandoffServer.Listener() {
+                @Override
+                public int listenerFd() {
+                  return first.listenerFd();
+                }
+
+                @Override
+                public void stopAccepting() throws Exception {
+                  first.stopAccepting();
+                }
+
+                @Override
+                public void handedOver() {}
+              },
+              true);
+      try {
+        handoff.start();
+        HandoffClient.Outcome outcome =
+            HandoffClient.takeOver(rehearsalSocket, timeout, second::serveOn);
+        if (!(outcome instanceof HandoffClient.Outcome.Taken taken)) {
+          LOG.warn("warm-up handover did not work ({}); warming up without it", outcome);
+          return drive(group, first.localAddress(), requests, timeout);
+        }
+        LOG.debug("warm-up handover: accepting after {} us", taken.registeredMicros());
+        return drive(group, second.localAddress(), requests, timeout);
+      } finally {
+        handoff.close();
+        Files.deleteIfExists(rehearsalSocket);
+        for (ProxyServer p : new ProxyServer[] {second, first}) {
+          if (p.hasListener()) {
+            p.closeListener();
+          }
+          p.drain(Duration.ofMillis(200));
+          p.shutdown(Duration.ZERO);
+        }
       }
-      chainsDone.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      left.set(0);
-      clients.closeAll();
-      proxy.closeListener();
-      proxy.drain(Duration.ofMillis(200));
-      proxy.shutdown(Duration.ZERO);
-      return ok.get();
     }
+  }
+
+  private static int drive(
+      EventLoopGroup group, InetSocketAddress proxy, int requests, Duration timeout)
+      throws InterruptedException {
+    UpstreamPools clients =
+        new UpstreamPools(
+            EpollSocketChannel::new, new HostPort("127.0.0.1", proxy.getPort()), timeout);
+    AtomicInteger left = new AtomicInteger(requests);
+    AtomicInteger ok = new AtomicInteger();
+    CountDownLatch chainsDone = new CountDownLatch(CHAINS);
+    for (int i = 0; i < CHAINS; i++) {
+      EventLoop loop = group.next();
+      UpstreamPool client = clients.forLoop(loop);
+      loop.execute(() -> next(client, left, ok, chainsDone));
+    }
+    chainsDone.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    left.set(0);
+    clients.closeAll();
+    return ok.get();
   }
 
   private static void next(

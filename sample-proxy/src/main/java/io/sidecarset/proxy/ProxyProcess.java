@@ -1,6 +1,7 @@
 package io.sidecarset.proxy;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -76,8 +77,18 @@ final class ProxyProcess {
   /** Everything a successor does before it asks for the listener. */
   private void prepareForTraffic() throws Exception {
     long t0 = System.nanoTime();
+    Path rehearsalSocket =
+        options
+            .handoffSocket()
+            .resolveSibling(
+                options.handoffSocket().getFileName() + ".warmup-" + ProcessHandle.current().pid());
     int ok =
-        JitWarmup.run(server.group(), options.version(), options.warmupRequests(), WARMUP_TIMEOUT);
+        JitWarmup.run(
+            server.group(),
+            options.version(),
+            options.warmupRequests(),
+            WARMUP_TIMEOUT,
+            rehearsalSocket);
     long t1 = System.nanoTime();
     server.preconnect(PRECONNECT_PER_LOOP, Duration.ofSeconds(2));
     LOG.info(
@@ -139,7 +150,8 @@ final class ProxyProcess {
               public void handedOver() {
                 drainAfterHandover();
               }
-            });
+            },
+            false);
     handoff.start();
     setState(ProcessState.State.SERVING);
   }

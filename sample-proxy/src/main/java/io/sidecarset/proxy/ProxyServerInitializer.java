@@ -26,6 +26,16 @@ final class ProxyServerInitializer extends ChannelInitializer<Channel> {
   /** Concurrent streams per HTTP/2 connection; each needs its own upstream connection. */
   static final int MAX_CONCURRENT_STREAMS = 128;
 
+  /**
+   * Rapid-reset protection (CVE-2023-44487): RST_STREAM frames a client may send per {@link
+   * #RST_WINDOW_SECONDS} before the connection is closed. Netty's default (200 per 30 s) is meant
+   * for an edge server; behind it a sidecar's local client legitimately resets every stream it
+   * gives up on, and under load that is more.
+   */
+  static final int MAX_RST_FRAMES_PER_WINDOW = 10_000;
+
+  static final int RST_WINDOW_SECONDS = 10;
+
   private final ProxyConfig config;
   private final ConnectionTracker tracker;
   private final ChannelInitializer<Http2StreamChannel> streamInitializer;

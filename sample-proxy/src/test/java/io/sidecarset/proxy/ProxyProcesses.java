@@ -1,0 +1,166 @@
+package io.sidecarset.proxy;
+
+import io.sidecarset.api.SampleProxyContract;
+import io.sidecarset.api.SidecarSetEnv;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Test fixture: runs the echo app and proxy processes from the shaded jar on loopback, each with
+ * its log file in a temporary directory that also serves as the run directory (handoff socket,
+ * state files). Every process it started is killed on {@link #close()}.
+ */
+final class ProxyProcesses implements AutoCloseable {
+
+  /** The images' JVM flags (see the Jib configuration), so that memory behaves as in a pod. */
+  static final List<String> IMAGE_JVM_FLAGS =
+      List.of(
+          "-XX:+UseSerialGC",
+          "-Xms16m",
+          "-Xmx64m",
+          "-Xss512k",
+          "-XX:+ExitOnOutOfMemoryError",
+          "-XX:-UsePerfData");
+
+  private final Path dir;
+  private final Path jar;
+  private final List<ManagedProcess> started = new ArrayList<>();
+
+  ProxyProcesses(Path dir) {
+    this.dir = dir;
+    this.jar =
+        Path.of(System.getProperty("sample-proxy.jar", "target/sample-proxy.jar")).toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: run mvn package first");
+    }
+  }
+
+  /**
+   * A fresh directory under {@code target/it-work} for one test (kept afterwards: the process logs
+   * are the evidence when a test fails). Short enough for a Unix socket path.
+   */
+  static Path workDir(org.junit.jupiter.api.TestInfo test) throws IOException {
+    String name =
+        test.getTestClass().map(Class::getSimpleName).orElse("it")
+            + "-"
+            + test.getTestMethod().map(m -> Integer.toHexString(m.getName().hashCode())).orElse("x")
+            + "-"
+            + Long.toString(System.currentTimeMillis() % 10_000_000, 36);
+    Path dir = Path.of("target", "it-work", name).toAbsolutePath();
+    Files.createDirectories(dir);
+    return dir;
+  }
+
+  Path runDir() {
+    return dir;
+  }
+
+  Path handoffSocket() {
+    return dir.resolve(SampleProxyContract.HANDOFF_SOCKET_NAME);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return s.getLocalPort();
+    }
+  }
+
+  ManagedProcess startEcho(int port) throws IOException {
+    ManagedProcess p =
+        start("echo", List.of(), List.of("echo", "--listen", "127.0.0.1:" + port), Map.of());
+    p.awaitLog("listening on", Duration.ofSeconds(20));
+    return p;
+  }
+
+  /**
+   * Starts a proxy the way the controller starts a slot: {@code SIDECARSET_VERSION = version},
+   * {@code SIDECARSET_VERSION_ALT = alt}, {@code PROXY_VERSION = label}. Returns at once.
+   */
+  ManagedProcess startProxy(
+      String name,
+      int version,
+      int alt,
+      String label,
+      int port,
+      int upstreamPort,
+      List<String> extraArgs,
+      List<String> extraJvmFlags)
+      throws IOException {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "proxy",
+            "--listen",
+            "127.0.0.1:" + port,
+            "--upstream",
+            "127.0.0.1:" + upstreamPort,
+            "--handoff-socket",
+            handoffSocket().toString()));
+    args.addAll(extraArgs);
+    Map<String, String> env = new TreeMap<>();
+    env.put(SidecarSetEnv.SIDECARSET_VERSION, Integer.toString(version));
+    env.put(SidecarSetEnv.SIDECARSET_VERSION_ALT, Integer.toString(alt));
+    env.put(SampleProxyContract.PROXY_VERSION_ENV, label);
+    env.put(SampleProxyContract.RUN_DIR_ENV, dir.toString());
+    return start(name, extraJvmFlags, args, env);
+  }
+
+  private ManagedProcess start(
+      String name, List<String> extraJvmFlags, List<String> args, Map<String, String> env)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(IMAGE_JVM_FLAGS);
+    cmd.add("-Djava.io.tmpdir=" + dir);
+    cmd.addAll(extraJvmFlags);
+    cmd.add("-cp");
+    cmd.add(jar.toString());
+    cmd.add(ProxyMain.class.getName());
+    cmd.addAll(args);
+    Path log = dir.resolve(name + ".log");
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().remove(SidecarSetEnv.SIDECARSET_VERSION);
+    pb.environment().remove(SidecarSetEnv.SIDECARSET_VERSION_ALT);
+    pb.environment().putAll(env);
+    ManagedProcess p = new ManagedProcess(name, pb.start(), log);
+    started.add(p);
+    return p;
+  }
+
+  /** The state file line of a slot version ({@code serving <pid> <start>}), or "" if none. */
+  String state(int version) throws IOException {
+    Path f = dir.resolve("state-v" + version);
+    return Files.exists(f) ? Files.readString(f).trim() : "";
+  }
+
+  /** Waits until the state file of {@code version} starts with {@code prefix}; returns the line. */
+  String awaitState(int version, String prefix, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String line;
+    while (!(line = state(version)).startsWith(prefix)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "state-v" + version + " is '" + line + "', not '" + prefix + "...' after " + timeout);
+      }
+      Thread.sleep(20);
+    }
+    return line;
+  }
+
+  @Override
+  public void close() {
+    for (ManagedProcess p : started) {
+      p.kill();
+    }
+  }
+}
