@@ -22,7 +22,6 @@ import io.sidecarset.api.SidecarSetEnv;
 import io.sidecarset.api.SidecarSetLabels;
 import io.sidecarset.api.v1alpha1.SidecarContainer;
 import io.sidecarset.api.v1alpha1.SidecarSet;
-import io.sidecarset.core.hash.SidecarSetHasher;
 import io.sidecarset.core.match.SidecarSetMatcher;
 import io.sidecarset.core.pod.NativeSidecarContainers;
 import io.sidecarset.core.pod.PodSidecarSetHash;
@@ -72,6 +71,9 @@ import java.util.TreeSet;
  * <p>Injection is idempotent: a set already named in the pod's injected list or hash annotation is
  * skipped, so a retried admission leaves the pod as it is.
  *
+ * <p>The hashes of a set read from the apiserver are computed once per {@code resourceVersion} and
+ * remembered; an instance is safe to share between threads.
+ *
  * <p>Not done here: choosing a pinned revision ({@code injectionStrategy.revision}) — the caller
  * passes the SidecarSet as it wants it injected, e.g. restored from a ControllerRevision.
  */
@@ -83,6 +85,7 @@ public final class SidecarInjector {
       Comparator.comparing(set -> String.valueOf(set.getMetadata().getName()));
 
   private final Clock clock;
+  private final SidecarSetHashCache hashes = new SidecarSetHashCache();
 
   /**
    * @param clock the source of the {@code updateTimestamp} recorded per set
@@ -133,7 +136,7 @@ public final class SidecarInjector {
     metadata.setAnnotations(patched);
 
     // 2. build every set's containers against the pod as it came in (plus its patched metadata)
-    SetBuild build = new SetBuild();
+    SetBuild build = new SetBuild(hashes);
     for (SidecarSet set : toInject) {
       build.add(set, mutated, warnings);
     }
@@ -240,6 +243,11 @@ public final class SidecarInjector {
     final Map<String, List<String>> volumesBySet = new LinkedHashMap<>();
     final Map<String, String> workingHotUpgrade = new TreeMap<>();
     final Map<String, String> versionAnnotations = new LinkedHashMap<>();
+    private final SidecarSetHashCache hashCache;
+
+    SetBuild(SidecarSetHashCache hashCache) {
+      this.hashCache = hashCache;
+    }
 
     void add(SidecarSet set, Pod pod, List<String> warnings) {
       String name = set.getMetadata().getName();
@@ -292,8 +300,9 @@ public final class SidecarInjector {
           volumeNames.add(volumeName);
         }
       }
-      hashes.put(name, SidecarSetHasher.hash(set));
-      hashesWithoutImage.put(name, SidecarSetHasher.hashWithoutImage(set));
+      SidecarSetHashCache.Hashes setHashes = hashCache.of(set);
+      hashes.put(name, setHashes.hash());
+      hashesWithoutImage.put(name, setHashes.withoutImage());
       sidecarLists.put(name, List.copyOf(sidecarList));
       containersBySet.put(name, containerNames);
       initContainersBySet.put(name, initNames);

@@ -944,6 +944,36 @@ class SidecarInjectorTest {
               assertThat(result.injected().get(0).hash()).isEqualTo(SidecarSetHasher.hash(set));
             }),
         dynamicTest(
+            "a stored set's hashes are computed once per resourceVersion",
+            () -> {
+              var injector = new SidecarInjector(CLOCK);
+              var v1 = sidecarSet("log", sidecar("log", "log:1"));
+              v1.getMetadata().setResourceVersion("7");
+              var sameVersionOtherContent = sidecarSet("log", sidecar("log", "log:2"));
+              sameVersionOtherContent.getMetadata().setResourceVersion("7");
+              var v2 = sidecarSet("log", sidecar("log", "log:2"));
+              v2.getMetadata().setResourceVersion("8");
+              String first =
+                  injector.inject(pod(app("web")), List.of(v1), Map.of()).injected().get(0).hash();
+              assertThat(first).isEqualTo(SidecarSetHasher.hash(v1));
+              assertThat(
+                      injector
+                          .inject(pod(app("web")), List.of(sameVersionOtherContent), Map.of())
+                          .injected()
+                          .get(0)
+                          .hash())
+                  .as("one resourceVersion is one content: the cached hash is reused")
+                  .isEqualTo(first);
+              assertThat(
+                      injector
+                          .inject(pod(app("web")), List.of(v2), Map.of())
+                          .injected()
+                          .get(0)
+                          .hash())
+                  .isEqualTo(SidecarSetHasher.hash(v2))
+                  .isNotEqualTo(first);
+            }),
+        dynamicTest(
             "hash entries of sets injected earlier are kept",
             () -> {
               var earlier =
