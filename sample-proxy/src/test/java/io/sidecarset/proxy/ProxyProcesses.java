@@ -19,15 +19,12 @@ import java.util.TreeMap;
  */
 final class ProxyProcesses implements AutoCloseable {
 
-  /** The images' JVM flags (see the Jib configuration), so that memory behaves as in a pod. */
-  static final List<String> IMAGE_JVM_FLAGS =
-      List.of(
-          "-XX:+UseSerialGC",
-          "-Xms16m",
-          "-Xmx64m",
-          "-Xss512k",
-          "-XX:+ExitOnOutOfMemoryError",
-          "-XX:-UsePerfData");
+  /** The image's JVM flag file, so that memory and GC behave as in a pod. */
+  static final Path JVM_OPTIONS =
+      Path.of(
+              System.getProperty(
+                  "proxy.jvm.options", "src/main/jib/opt/sidecarset/jvm/proxy.options"))
+          .toAbsolutePath();
 
   private final Path dir;
   private final Path jar;
@@ -118,8 +115,11 @@ final class ProxyProcesses implements AutoCloseable {
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(IMAGE_JVM_FLAGS);
+    cmd.add("@" + JVM_OPTIONS);
+    // after the file: native libraries go to this test's directory instead of the image's /tmp
     cmd.add("-Djava.io.tmpdir=" + dir);
+    cmd.add("-Dio.netty.native.workdir=" + dir);
+    cmd.add("-Dorg.newsclub.net.unix.library.tmpdir=" + dir);
     cmd.addAll(extraJvmFlags);
     cmd.add("-cp");
     cmd.add(jar.toString());
