@@ -82,11 +82,11 @@ ensure_tools() {
     [[ $(id -u) -eq 0 ]] || die "packages etcd-server curl openssl iproute2 are needed: install them as root"
     apt_ensure etcd-server curl openssl iproute2
   fi
-  if ! BIN=$(k8s_bin_dir 2>/dev/null) || [[ ! -f $BIN/.complete ]]; then
+  if ! k8s_binaries_present; then
     log "no cached Kubernetes binaries: running local-cluster.sh build (about 8 min)..."
     "$SCRIPT_DIR/local-cluster.sh" build
-    BIN=$(k8s_bin_dir) || die "no Kubernetes binaries after the build"
   fi
+  if ! BIN=$(k8s_bin_dir) || ! k8s_complete "$BIN"; then die "no Kubernetes binaries after the build"; fi
 }
 
 # start_once DIR API_PORT ETCD_PORT PEER_PORT WITH_CM: 0 = up, 2 = a port was taken (retry).

@@ -71,6 +71,8 @@ build_rootfs() {
     --exclude=./dev/* --exclude=./proc/* --exclude=./sys/* \
     -cf "$TARBALL.tmp" . >>"$LOGF" 2>&1 || die_log "tar of the root filesystem failed" "$LOGF"
   mv -f "$TARBALL.tmp" "$TARBALL"
+  java=${java#"$rootfs"}
+  printf '%s\n' "${java%/bin/java}" >"$TARBALL.javahome"
   unmount_under "$rootfs"
   rm -rf "$rootfs"
   trap - EXIT
@@ -101,7 +103,12 @@ main() {
     log "using the cached root filesystem $TARBALL"
   fi
   local javahome
-  javahome=$(tar -tf "$TARBALL" | awk -F/ '$4 ~ /^java-17-openjdk-/ && NF >= 5 { print "/usr/lib/jvm/" $4; exit }')
+  javahome=$(cat "$TARBALL.javahome" 2>/dev/null || true)
+  if [[ -z $javahome ]]; then
+    # awk reads to the end (no SIGPIPE for tar under pipefail) and prints the first match.
+    javahome=$(tar -tf "$TARBALL" | awk 'f == 0 && match($0, /^\.\/usr\/lib\/jvm\/java-17-openjdk-[^\/]+/) {
+      print substr($0, 2, RLENGTH - 1); f = 1 }') || true
+  fi
   [[ -n $javahome ]] || die "no /usr/lib/jvm/java-17-openjdk-* in $TARBALL: run with --rebuild"
   log "docker import as $IMAGE (JAVA_HOME $javahome)..."
   docker_cli import \

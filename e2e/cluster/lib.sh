@@ -17,6 +17,10 @@ SC_CLUSTER_DIR="${SIDECARSET_CLUSTER_DIR:-/var/tmp/sidecarset-cluster}"
 SC_DOCKER_DIR="${SIDECARSET_DOCKER_DIR:-/var/tmp/sidecarset-docker}"
 SC_LOG_TAG="${SC_LOG_TAG:-sidecarset}"
 
+# Bump when the way the Kubernetes binaries are built changes: cached binaries of another recipe
+# are rebuilt (the recipe is recorded in bin/.complete).
+SC_BUILD_RECIPE="reflect2-1.0.2"
+
 # The runc wrapper that clamps negative oom_score_adj (the kernel here refuses them).
 SC_RUNC_WRAPPER=/usr/local/libexec/sidecarset/runc-clamp-oom
 SC_RUNTIME_NAME=sidecarset-runc
@@ -128,10 +132,13 @@ k8s_bin_dir() {
   printf '%s\n' "$SC_CACHE_DIR/kubernetes/$v/bin"
 }
 
+# k8s_complete DIR: DIR holds a complete build of the current recipe.
+k8s_complete() { [[ -f $1/.complete ]] && grep -qF "recipe=$SC_BUILD_RECIPE " "$1/.complete"; }
+
 k8s_binaries_present() {
   local dir
   dir=$(k8s_bin_dir 2>/dev/null) || return 1
-  [[ -f $dir/.complete ]]
+  k8s_complete "$dir"
 }
 
 # ---------------------------------------------------------------- processes
@@ -184,8 +191,16 @@ start_bg() {
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
   # fd 9 is the scripts' lock fd: a child must not inherit (and so keep holding) a lock.
   setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
-  echo $! >"$pidfile"
-  log "started $name (pid $!, log $logfile)"
+  local pid=$! prog=${1##*/} i
+  echo "$pid" >"$pidfile"
+  # Until the child has exec'd the program, /proc/PID/cmdline is still bash's: wait for the exec
+  # so that the pid checks (pid_is, by program name) do not see a dead component.
+  for ((i = 0; i < 200; i++)); do
+    pid_is "$prog" "$pid" && break
+    pid_alive "$pid" || break
+    sleep 0.05
+  done
+  log "started $name (pid $pid, log $logfile)"
 }
 
 # wait_for NAME SECONDS LOGFILE PIDFILE CMD...: poll CMD until it succeeds; fail (naming the log)

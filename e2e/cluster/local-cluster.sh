@@ -36,7 +36,8 @@ ETCD_PEER_PORT=2380
 KUBELET_ROOT=/var/lib/kubelet
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler kubelet)
 
-BUILD_PACKAGES=(golang-go rsync jq gcc libc6-dev make dpkg-dev etcd-server iproute2 openssl curl ca-certificates)
+BUILD_PACKAGES=(golang-go rsync jq gcc libc6-dev make dpkg-dev etcd-server iproute2 openssl curl ca-certificates
+  golang-github-modern-go-reflect2-dev)
 RUN_PACKAGES=(etcd-server jq iproute2 openssl curl docker.io iptables util-linux)
 
 # ---------------------------------------------------------------- build
@@ -56,7 +57,7 @@ cmd_build() {
 
   local top="$SC_CACHE_DIR/kubernetes/$ver"
   local bindir="$top/bin"
-  if [[ -f $bindir/.complete ]]; then
+  if k8s_complete "$bindir"; then
     log "Kubernetes $ver binaries are cached in $bindir"
     return 0
   fi
@@ -67,7 +68,7 @@ cmd_build() {
     log "another build of Kubernetes $ver is running: waiting for its lock ($lock)..."
     flock 9
   fi
-  if [[ -f $bindir/.complete ]]; then
+  if k8s_complete "$bindir"; then
     log "Kubernetes $ver binaries were built by the other build: $bindir"
     exec 9>&-
     return 0
@@ -83,6 +84,17 @@ cmd_build() {
   local tree
   tree=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name 'kubernetes-*' | head -n 1)
   [[ -n $tree && -f $tree/Makefile ]] || die_log "no Kubernetes tree with a Makefile under $src" "$buildlog"
+
+  # Kubernetes 1.20 vendors modern-go/reflect2 v1.0.1, which panics under Go >= 1.18 whenever the
+  # apiserver builds a JSON decoder for a map type: every JSON request carrying a pod (fabric8,
+  # kubectl create) fails with "apiserver panic'd on POST .../pods". Protobuf clients (kubelet,
+  # controller-manager) never hit it. Debian ships the fixed v1.0.2: vendor it instead.
+  local reflect2=/usr/share/gocode/src/github.com/modern-go/reflect2
+  [[ -f $reflect2/go_above_118.go ]] || die "golang-github-modern-go-reflect2-dev (reflect2 1.0.2) is not installed"
+  rm -rf "$tree/vendor/github.com/modern-go/reflect2"
+  mkdir -p "$tree/vendor/github.com/modern-go/reflect2"
+  find "$reflect2" -maxdepth 1 -type f \( -name '*.go' -o -name '*.s' \) ! -name '*_test.go' \
+    -exec cp {} "$tree/vendor/github.com/modern-go/reflect2/" \;
 
   # kubectl: Debian ships it as kubernetes-client. Extract it rather than install it, since
   # other packages (e.g. a cloud SDK's kubectl) may own /usr/bin/kubectl.
@@ -120,7 +132,7 @@ cmd_build() {
     die_log "compiling pause.c failed" "$buildlog"
   strip "$bindir.tmp/pause" 2>/dev/null || true
 
-  echo "$ver kubectl=$kubectl_from built=$(date -u +%FT%TZ)" >"$bindir.tmp/.complete"
+  echo "$ver kubectl=$kubectl_from recipe=$SC_BUILD_RECIPE built=$(date -u +%FT%TZ)" >"$bindir.tmp/.complete"
   rm -rf "$bindir"
   mv "$bindir.tmp" "$bindir"
   if [[ ${SIDECARSET_KEEP_SRC:-0} != 1 ]]; then
@@ -132,11 +144,12 @@ cmd_build() {
 
 # Make sure the binaries exist; build them if not. Sets BIN.
 ensure_binaries() {
-  if ! BIN=$(k8s_bin_dir 2>/dev/null) || [[ ! -f $BIN/.complete ]]; then
+  if ! k8s_binaries_present; then
     cmd_build
     BIN=$(k8s_bin_dir) || die "no Kubernetes binaries after the build"
-    [[ -f $BIN/.complete ]] || die "no Kubernetes binaries in $BIN after the build"
+    k8s_complete "$BIN" || die "no Kubernetes binaries in $BIN after the build"
   fi
+  BIN=$(k8s_bin_dir)
 }
 
 # ---------------------------------------------------------------- up
@@ -234,6 +247,21 @@ ensure_hosts_entry() {
   fi
 }
 
+# A component still running a binary that a rebuild replaced (its /proc/PID/exe is "(deleted)")
+# is stopped here, so that the start below runs the new binary.
+restart_replaced_binaries() {
+  local c pid exe
+  for c in kube-apiserver kube-controller-manager kube-scheduler kubelet; do
+    pidfile_alive "$PIDS/$c.pid" || continue
+    pid=$(<"$PIDS/$c.pid")
+    exe=$(readlink "/proc/$pid/exe" 2>/dev/null || true)
+    if [[ $exe == *" (deleted)" || ($exe != "$BIN/$c" && -n $exe) ]]; then
+      log "$c runs a replaced binary ($exe): restarting it"
+      stop_pidfile "$c" "$PIDS/$c.pid" 30
+    fi
+  done
+}
+
 start_etcd() {
   pidfile_alive "$PIDS/etcd.pid" && return 0
   port_in_use "$ETCD_PORT" && die "port $ETCD_PORT is taken by another process (not this cluster's etcd); stop it first"
@@ -317,6 +345,7 @@ cmd_up() {
   ensure_pause_image
   write_configs
   ensure_hosts_entry
+  restart_replaced_binaries
   log "starting etcd (127.0.0.1:$ETCD_PORT)..."
   start_etcd
   log "starting kube-apiserver (127.0.0.1:$API_PORT, about 10 s)..."
