@@ -139,8 +139,12 @@ final class H2cConnection {
               }
               attempt.onFinish(
                   () -> {
-                    if (stream.isActive()) {
-                      stream.close(); // RST_STREAM(CANCEL) if the response is not complete
+                    // a complete response closes the stream by itself; anything else (a timeout)
+                    // cancels it with RST_STREAM(CANCEL) so the server stops working on it
+                    boolean complete =
+                        attempt.outcome() == Outcome.OK || attempt.outcome() == Outcome.NON_2XX;
+                    if (!complete && stream.isActive()) {
+                      stream.close();
                     }
                   });
               Http2Headers headers =

@@ -111,8 +111,9 @@ public final class LoadReport {
       latencyByKind.put(kind, new Histogram(3));
     }
     long notSentCount = 0;
+    TrafficKind[] cycle = spec.mix().cycle();
     for (long seq = 0; seq < requests; seq++) {
-      TrafficKind kind = spec.mix().kindOf(seq);
+      TrafficKind kind = TrafficMix.kindOf(cycle, seq);
       byte result = log.result(seq);
       if (result == RequestLog.NOT_SENT) {
         notSentCount++;

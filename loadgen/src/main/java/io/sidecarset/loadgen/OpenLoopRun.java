@@ -139,6 +139,7 @@ final class OpenLoopRun implements LoadRun {
     long sendingEnd = startNanos;
     try {
       long total = schedule.totalRequests();
+      TrafficKind[] cycle = spec.mix().cycle();
       long timeoutNanos = spec.requestTimeout().toNanos();
       long nextTick = startNanos + SECOND;
       long keepAliveCount = 0;
@@ -163,7 +164,7 @@ final class OpenLoopRun implements LoadRun {
         }
         for (; seq < total && startNanos + schedule.intendedOffsetNanos(seq) <= now; seq++) {
           long intended = startNanos + schedule.intendedOffsetNanos(seq);
-          TrafficKind kind = spec.mix().kindOf(seq);
+          TrafficKind kind = TrafficMix.kindOf(cycle, seq);
           int lane;
           int route = 0;
           switch (kind) {

@@ -113,7 +113,16 @@ public record TrafficMix(int keepAlive, int connectionClose, int h2c) {
    * carry exactly the weighted counts.
    */
   public TrafficKind kindOf(long sequence) {
-    TrafficKind[] cycle = Cycles.of(this);
+    return kindOf(Cycles.of(this), sequence);
+  }
+
+  /** The interleaving cycle, for hot loops that call {@link #kindOf(TrafficKind[], long)}. */
+  TrafficKind[] cycle() {
+    return Cycles.of(this).clone();
+  }
+
+  /** {@link #kindOf(long)} with the cycle looked up once by the caller. */
+  static TrafficKind kindOf(TrafficKind[] cycle, long sequence) {
     return cycle[(int) (sequence % cycle.length)];
   }
 

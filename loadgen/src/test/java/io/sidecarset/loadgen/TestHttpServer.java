@@ -114,8 +114,12 @@ final class TestHttpServer implements AutoCloseable {
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
 
-  private TestHttpServer(Behavior behavior) throws InterruptedException {
+  private final boolean trackSequences;
+
+  private TestHttpServer(Behavior behavior, int port, boolean trackSequences)
+      throws InterruptedException {
     this.behavior = behavior;
+    this.trackSequences = trackSequences;
     for (TrafficKind kind : TrafficKind.values()) {
       received.put(kind, new AtomicLong());
     }
@@ -139,13 +143,19 @@ final class TestHttpServer implements AutoCloseable {
                     ch.pipeline().addLast(new ProtocolSniffer());
                   }
                 })
-            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .bind(new InetSocketAddress("127.0.0.1", port))
             .sync()
             .channel();
   }
 
+  /** Starts on an ephemeral loopback port, counting every request's sequence number. */
   static TestHttpServer start(Behavior behavior) throws InterruptedException {
-    return new TestHttpServer(behavior);
+    return new TestHttpServer(behavior, 0, true);
+  }
+
+  /** Starts on a given loopback port without per-sequence bookkeeping (for benchmarks). */
+  static TestHttpServer startLean(Behavior behavior, int port) throws InterruptedException {
+    return new TestHttpServer(behavior, port, false);
   }
 
   int port() {
@@ -171,7 +181,7 @@ final class TestHttpServer implements AutoCloseable {
   }
 
   private Action record(TrafficKind kind, CharSequence sequence) {
-    if (sequence != null && !sequences.add(Long.parseLong(sequence.toString()))) {
+    if (trackSequences && sequence != null && !sequences.add(Long.parseLong(sequence.toString()))) {
       duplicates.incrementAndGet();
     }
     return behavior.decide(kind, received.get(kind).incrementAndGet());
