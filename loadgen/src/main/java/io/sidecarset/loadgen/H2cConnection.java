@@ -82,7 +82,7 @@ final class H2cConnection {
           if (!f.isSuccess()) {
             failed = true;
             for (RequestAttempt attempt; (attempt = waitingForConnect.pollFirst()) != null; ) {
-              attempt.fail(f.cause());
+              attempt.failConnect(f.cause());
             }
             return;
           }

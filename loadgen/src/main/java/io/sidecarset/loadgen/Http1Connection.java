@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Http1Connection extends ChannelInboundHandlerAdapter {
   /** How long a connection-close request waits for the server's FIN before closing itself. */
-  static final long SERVER_CLOSE_GRACE_MILLIS = 1000;
+  static final long SERVER_CLOSE_GRACE_MILLIS = 200;
 
   private final String path;
   private final String authority;
@@ -100,7 +100,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
             broken = true;
             RequestAttempt attempt = take();
             if (attempt != null) {
-              attempt.fail(f.cause());
+              attempt.failConnect(f.cause());
             }
             return;
           }

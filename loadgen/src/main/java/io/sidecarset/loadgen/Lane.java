@@ -14,6 +14,8 @@ import java.util.concurrent.CountDownLatch;
  * loop, so no state here needs a lock.
  */
 final class Lane {
+  static final String FELL_BEHIND =
+      "the generator fell behind: the request's deadline passed before it could be dispatched";
   private final EventLoop loop;
   private final LoadSpec spec;
   private final InetSocketAddress address;
@@ -97,7 +99,7 @@ final class Lane {
   private void dispatch(RequestAttempt attempt) {
     long now = System.nanoTime();
     if (now >= attempt.deadlineNanos) {
-      recorder.notSent(attempt.sequence); // the generator fell behind: never on the wire
+      recorder.notSent(attempt.sequence, FELL_BEHIND); // never on the wire
       return;
     }
     recorder.dispatched(now - attempt.intendedNanos);

@@ -49,6 +49,9 @@ import org.HdrHistogram.Histogram;
 public final class LoadReport {
   private static final double[] SUMMARY_PERCENTILES = {50, 90, 99, 99.9};
 
+  /** Dispatch lag p99 above which the summary warns that latency includes the generator's delay. */
+  private static final long LAG_WARNING_MICROS = 10_000;
+
   private final LoadSpec spec;
   private final Instant startedAt;
   private final Instant endedAt;
@@ -59,6 +62,7 @@ public final class LoadReport {
   private final OpenLoopSchedule schedule;
   private final List<Mark> marks;
   private final Map<Outcome, List<MessageSample>> messageSamples;
+  private final List<MessageSample> notSentReasons;
   private final Histogram dispatchLagMicros;
   private final Duration generatorCpu;
   private final String transport;
@@ -81,6 +85,7 @@ public final class LoadReport {
       RequestLog log,
       List<Mark> marks,
       Map<Outcome, List<MessageSample>> messageSamples,
+      List<MessageSample> notSentReasons,
       Histogram dispatchLagMicros,
       Duration generatorCpu,
       String transport) {
@@ -96,6 +101,7 @@ public final class LoadReport {
     Map<Outcome, List<MessageSample>> samples = new EnumMap<>(Outcome.class);
     samples.putAll(messageSamples);
     this.messageSamples = Collections.unmodifiableMap(samples);
+    this.notSentReasons = List.copyOf(notSentReasons);
     this.dispatchLagMicros = dispatchLagMicros;
     this.generatorCpu = generatorCpu;
     this.transport = transport;
@@ -369,6 +375,14 @@ public final class LoadReport {
   }
 
   /**
+   * Why requests were not sent, with counts: the generator fell behind its schedule, or could not
+   * open a socket (out of file descriptors or local ports).
+   */
+  public List<MessageSample> notSentReasons() {
+    return notSentReasons;
+  }
+
+  /**
    * How late the generator handed requests to the network, relative to their intended send time, in
    * microseconds. High values mean the generator, not the server, added latency.
    */
@@ -441,6 +455,9 @@ public final class LoadReport {
                             outcome.label(),
                             s.count(),
                             s.message()))));
+    notSentReasons.forEach(
+        s ->
+            out.append(String.format(Locale.ROOT, "  not sent x%d: %s%n", s.count(), s.message())));
     if (!marks.isEmpty()) {
       out.append("segments:").append(System.lineSeparator());
       for (WindowStats w : segments()) {
@@ -466,6 +483,14 @@ public final class LoadReport {
             dispatchLagMicros.getValueAtPercentile(99) / 1000.0,
             dispatchLagMicros.getMaxValue() / 1000.0,
             generatorCpu.toNanos() / 1e9));
+    if (dispatchLagMicros.getValueAtPercentile(99) > LAG_WARNING_MICROS) {
+      out.append(
+          String.format(
+              Locale.ROOT,
+              "warning: the generator handed 1%% of requests to the network more than %.1fms late;"
+                  + " that delay is in the latency figures (machine overloaded?)%n",
+              dispatchLagMicros.getValueAtPercentile(99) / 1000.0));
+    }
     out.append("result: ").append(verdict()).append(System.lineSeparator());
     return out.toString();
   }
@@ -550,6 +575,9 @@ public final class LoadReport {
           ArrayNode array = samples.putArray(outcome.label());
           list.forEach(s -> array.addObject().put("message", s.message()).put("count", s.count()));
         });
+    ArrayNode notSentNode = root.putArray("notSentReasons");
+    notSentReasons.forEach(
+        s -> notSentNode.addObject().put("message", s.message()).put("count", s.count()));
     ArrayNode marksNode = root.putArray("marks");
     for (Mark mark : marks) {
       marksNode

@@ -181,7 +181,7 @@ final class OpenLoopRun implements LoadRun {
               new RequestAttempt(seq, kind, intended, intended + timeoutNanos, route, recorder);
           recorder.created();
           if (now >= attempt.deadlineNanos) {
-            recorder.notSent(seq);
+            recorder.notSent(seq, Lane.FELL_BEHIND);
           } else {
             batches[lane].add(attempt);
           }
@@ -225,6 +225,7 @@ final class OpenLoopRun implements LoadRun {
             recorder.log(),
             marks,
             recorder.messageSamples(),
+            recorder.notSentReasons(),
             recorder.dispatchLag(),
             cpu,
             transport.name()));

@@ -1,5 +1,6 @@
 package io.sidecarset.loadgen;
 
+import io.netty.channel.ChannelException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import java.net.ConnectException;
@@ -57,6 +58,23 @@ final class OutcomeClassifier {
       return Outcome.EOF;
     }
     return Outcome.OTHER;
+  }
+
+  /**
+   * True when {@code failure} happened before anything reached the network because the generator's
+   * own process ran out of a resource: file descriptors (EMFILE/ENFILE) or local ports
+   * (EADDRNOTAVAIL), which Netty reports as a failure to create or connect the channel.
+   */
+  static boolean isLocalResourceFailure(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+      if ((t instanceof ChannelException && message.contains("unable to create channel"))
+          || message.contains("too many open files")
+          || message.contains("cannot assign requested address")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A short, stable description of a failure for the report's message samples. */

@@ -91,6 +91,35 @@ final class RequestAttempt {
     return true;
   }
 
+  /**
+   * A connect failed. When the generator itself could not create the socket (out of file
+   * descriptors or local ports), the request never left: it is not sent, not dropped.
+   */
+  void failConnect(Throwable failure) {
+    if (OutcomeClassifier.isLocalResourceFailure(failure)) {
+      abandon("the generator could not open a socket: " + OutcomeClassifier.describe(failure));
+    } else {
+      fail(failure);
+    }
+  }
+
+  /** Ends the attempt as never sent, for the given reason. */
+  void abandon(String reason) {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
+    recorder.notSent(sequence, reason);
+    Runnable action = onFinish;
+    onFinish = null;
+    if (action != null) {
+      action.run();
+    }
+  }
+
   /** Finishes with the outcome the classifier gives for {@code failure}. */
   boolean fail(Throwable failure) {
     return finish(OutcomeClassifier.ofFailure(failure), OutcomeClassifier.describe(failure));

@@ -28,6 +28,7 @@ final class RunRecorder {
   private final Recorder dispatchLagMicros = new Recorder(3);
   private final Histogram dispatchLagTotal = new Histogram(3);
   private final Map<Outcome, Map<String, Long>> messages = new EnumMap<>(Outcome.class);
+  private final Map<String, Long> notSentReasons = new LinkedHashMap<>();
 
   RunRecorder(RequestLog log) {
     this.log = log;
@@ -48,9 +49,11 @@ final class RunRecorder {
     dispatchLagMicros.recordValue(Math.max(0, lagNanos / 1000));
   }
 
-  void notSent(long sequence) {
+  /** The request never reached the network, for the given reason (the generator's own limit). */
+  void notSent(long sequence, String reason) {
     log.recordNotSent(sequence);
     notSent.increment();
+    sample(notSentReasons, reason);
     outstanding.decrementAndGet();
   }
 
@@ -62,14 +65,17 @@ final class RunRecorder {
     } else {
       dropped.increment();
       if (detail != null) {
-        sample(outcome, detail);
+        sampleMessage(outcome, detail);
       }
     }
     outstanding.decrementAndGet();
   }
 
-  private synchronized void sample(Outcome outcome, String detail) {
-    Map<String, Long> counts = messages.computeIfAbsent(outcome, o -> new LinkedHashMap<>());
+  private synchronized void sampleMessage(Outcome outcome, String detail) {
+    sample(messages.computeIfAbsent(outcome, o -> new LinkedHashMap<>()), detail);
+  }
+
+  private synchronized void sample(Map<String, Long> counts, String detail) {
     String key =
         counts.containsKey(detail) || counts.size() < MESSAGE_SAMPLES_PER_OUTCOME
             ? detail
@@ -87,6 +93,13 @@ final class RunRecorder {
           copy.put(outcome, List.copyOf(samples));
         });
     return copy;
+  }
+
+  /** Why requests were not sent, with counts, in first-seen order. */
+  synchronized List<MessageSample> notSentReasons() {
+    List<MessageSample> samples = new ArrayList<>();
+    notSentReasons.forEach((reason, count) -> samples.add(new MessageSample(reason, count)));
+    return List.copyOf(samples);
   }
 
   long ok() {

@@ -62,6 +62,7 @@ class LoadReportTest {
         log,
         marks,
         Map.of(Outcome.RESET, List.of(new MessageSample("Connection reset by peer", 2))),
+        List.of(new MessageSample(Lane.FELL_BEHIND, 2)),
         lag,
         Duration.ofMillis(1500),
         "epoll");
@@ -188,6 +189,7 @@ class LoadReportTest {
     assertThat(json.get("segments")).hasSize(2);
     assertThat(json.get("messageSamples").get("reset").get(0).get("count").asLong()).isEqualTo(2);
     assertThat(json.get("generator").get("cpuSeconds").asDouble()).isEqualTo(1.5);
+    assertThat(json.get("notSentReasons").get(0).get("count").asLong()).isEqualTo(2);
 
     byte[] encoded = Base64.getDecoder().decode(json.get("latencyHistogramMicrosBase64").asText());
     Histogram decoded = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(encoded), 0);
@@ -204,6 +206,7 @@ class LoadReportTest {
         .contains("reset=2")
         .contains("p99.9=")
         .contains("upgrade-1 start")
+        .contains("not sent x2: the generator fell behind")
         .contains("result: DROPPED 3 of 28");
   }
 
@@ -224,6 +227,7 @@ class LoadReportTest {
             log,
             List.of(),
             Map.of(),
+            List.of(),
             new Histogram(3),
             Duration.ZERO,
             "nio");
@@ -242,6 +246,7 @@ class LoadReportTest {
             log,
             List.of(),
             Map.of(),
+            List.of(),
             new Histogram(3),
             Duration.ZERO,
             "nio");

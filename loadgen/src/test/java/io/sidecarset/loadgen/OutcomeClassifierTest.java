@@ -2,6 +2,7 @@ package io.sidecarset.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.channel.ChannelException;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.EncoderException;
 import io.netty.handler.codec.PrematureChannelClosureException;
@@ -62,6 +63,25 @@ class OutcomeClassifierTest {
         Arguments.of(new ConnectException("Cannot assign requested address"), Outcome.OTHER),
         Arguments.of(new IllegalStateException("something else"), Outcome.OTHER),
         Arguments.of(new RuntimeException((String) null), Outcome.OTHER));
+  }
+
+  static Stream<Arguments> localResourceFailures() {
+    return Stream.of(
+        Arguments.of(
+            new ChannelException(
+                "Unable to create Channel from class class io.netty.channel.epoll.EpollSocketChannel",
+                new IOException("newSocketStream(..) failed: Too many open files")),
+            true),
+        Arguments.of(
+            new ConnectException("connect(..) failed: Cannot assign requested address"), true),
+        Arguments.of(new ConnectException("Connection refused"), false),
+        Arguments.of(new IOException("Connection reset by peer"), false));
+  }
+
+  @ParameterizedTest(name = "{0} is local: {1}")
+  @MethodSource("localResourceFailures")
+  void isLocalResourceFailure(Throwable failure, boolean local) {
+    assertThat(OutcomeClassifier.isLocalResourceFailure(failure)).isEqualTo(local);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
