@@ -30,9 +30,12 @@ import java.util.function.Consumer;
  * <p>After the server's GOAWAY the connection takes no new streams ({@link #acceptsNewStreams()}
  * turns false and the owner opens a fresh connection for later requests); streams it already sent
  * above the GOAWAY's last-stream-id finish as {@link Outcome#GOAWAY_REFUSED}, the others run to
- * completion. A request that was routed here but not yet written when GOAWAY arrived was never
- * sent, so it is handed back to the owner ({@code reroute}) for a fresh connection: that is not a
- * retry.
+ * completion. A request that was routed here but not yet written when GOAWAY arrived (or the
+ * connection closed) was never sent, so it is handed back to the owner ({@code reroute}) for a
+ * fresh connection: that is not a retry.
+ *
+ * <p>Streams beyond the server's SETTINGS_MAX_CONCURRENT_STREAMS wait here for a stream to close,
+ * their latency clock running, as in any HTTP/2 client.
  *
  * <p>Event-loop confined.
  */

@@ -1,9 +1,5 @@
 package io.sidecarset.loadgen;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-
 /**
  * One scheduled request on its way through the transport. It is finished exactly once, with one
  * {@link Outcome}; later signals (a late response, the close that follows a timeout) are ignored.
@@ -21,7 +17,6 @@ final class RequestAttempt {
   private final RunRecorder recorder;
   private boolean finished;
   private Outcome outcome;
-  private ScheduledFuture<?> timeout;
   private Runnable onFinish;
   private String stage = "dispatched";
 
@@ -41,14 +36,10 @@ final class RequestAttempt {
   }
 
   /**
-   * Starts the deadline clock; the attempt finishes as TIMEOUT if nothing else finishes it first.
+   * Finishes as {@link Outcome#TIMEOUT}, naming where the request was; the lane's sweep calls it.
    */
-  void armTimeout(EventLoop loop, long nowNanos, String description) {
-    timeout =
-        loop.schedule(
-            () -> finish(Outcome.TIMEOUT, description + " (" + stage + ")"),
-            Math.max(0, deadlineNanos - nowNanos),
-            TimeUnit.NANOSECONDS);
+  void expire(String description) {
+    finish(Outcome.TIMEOUT, description + " (" + stage + ")");
   }
 
   /** What the transport must do once this attempt is finished (free a slot, close a channel). */
@@ -79,9 +70,6 @@ final class RequestAttempt {
     }
     finished = true;
     outcome = result;
-    if (timeout != null) {
-      timeout.cancel(false);
-    }
     recorder.finished(sequence, result, System.nanoTime() - intendedNanos, detail);
     Runnable action = onFinish;
     onFinish = null;
@@ -109,9 +97,6 @@ final class RequestAttempt {
       return;
     }
     finished = true;
-    if (timeout != null) {
-      timeout.cancel(false);
-    }
     recorder.notSent(sequence, reason);
     Runnable action = onFinish;
     onFinish = null;
