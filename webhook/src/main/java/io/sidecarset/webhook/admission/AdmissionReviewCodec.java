@@ -3,6 +3,7 @@ package io.sidecarset.webhook.admission;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
@@ -61,6 +62,14 @@ public final class AdmissionReviewCodec {
               + kind
               + "'");
     }
+    // the objects stay JSON trees: read once into their type by objectAs, not via a Map first
+    JsonNode requestNode = root.get("request");
+    JsonNode object = null;
+    JsonNode oldObject = null;
+    if (requestNode instanceof ObjectNode fields) {
+      object = fields.remove("object");
+      oldObject = fields.remove("oldObject");
+    }
     AdmissionReview review;
     try {
       review = JSON.treeToValue(root, AdmissionReview.class);
@@ -75,6 +84,8 @@ public final class AdmissionReviewCodec {
     if (request.getUid() == null || request.getUid().isEmpty()) {
       throw new BadAdmissionRequestException(BAD_REQUEST, "AdmissionReview request has no uid");
     }
+    request.setObject(nullIfJsonNull(object));
+    request.setOldObject(nullIfJsonNull(oldObject));
     return request;
   }
 
@@ -92,7 +103,8 @@ public final class AdmissionReviewCodec {
   }
 
   /**
-   * The request's {@code object} (or {@code oldObject}) as {@code type}.
+   * The request's {@code object} (or {@code oldObject}) as {@code type}. {@link #decode} leaves
+   * them as JSON trees; a request built in code may carry the typed object itself.
    *
    * @throws BadAdmissionRequestException (400) when it is missing or not that kind
    */
@@ -105,8 +117,10 @@ public final class AdmissionReviewCodec {
       return type.cast(object);
     }
     try {
-      return JSON.convertValue(object, type);
-    } catch (IllegalArgumentException e) {
+      return object instanceof JsonNode tree
+          ? JSON.treeToValue(tree, type)
+          : JSON.convertValue(object, type);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new BadAdmissionRequestException(
           BAD_REQUEST,
           "request."
@@ -117,6 +131,10 @@ public final class AdmissionReviewCodec {
               + firstLine(e.getMessage()),
           e);
     }
+  }
+
+  private static JsonNode nullIfJsonNull(JsonNode node) {
+    return node == null || node.isNull() ? null : node;
   }
 
   private static String originalMessage(IOException e) {

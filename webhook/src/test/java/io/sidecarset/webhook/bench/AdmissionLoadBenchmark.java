@@ -210,7 +210,10 @@ public final class AdmissionLoadBenchmark {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SIDECARSET_LOG_LEVEL", "warn");
-    return builder.start();
+    Process process = builder.start();
+    // never leave the server behind, even when this run is interrupted
+    Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+    return process;
   }
 
   private static List<X509Certificate> awaitReady(
