@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -73,6 +74,18 @@ class ApiServerAdmissionIT {
                   .build())
           .create();
     }
+    // no controller-manager: make the service account pods default to, without a token to mount
+    admin
+        .serviceAccounts()
+        .inNamespace(SHOP)
+        .resource(
+            new ServiceAccountBuilder()
+                .withNewMetadata()
+                .withName("default")
+                .endMetadata()
+                .withAutomountServiceAccountToken(false)
+                .build())
+        .create();
     int port = freePort();
     createWebhookConfigurations(port);
 
