@@ -189,8 +189,8 @@ start_bg() {
   local name=$1 pidfile=$2 logfile=$3
   shift 3
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
-  # fd 9 is the scripts' lock fd: a child must not inherit (and so keep holding) a lock.
-  setsid "$@" </dev/null >>"$logfile" 2>&1 9>&- &
+  # fds 8 and 9 are the scripts' lock fds: a child must not inherit (and so keep holding) a lock.
+  setsid "$@" </dev/null >>"$logfile" 2>&1 8>&- 9>&- &
   local pid=$! prog=${1##*/} i
   echo "$pid" >"$pidfile"
   # Until the child has exec'd the program, /proc/PID/cmdline is still bash's: wait for the exec
@@ -279,7 +279,8 @@ random_token() { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
 write_kubeconfig() {
   local f=$1 server=$2 ca=$3 token=$4 user=$5 cadata
   cadata=$(base64 -w0 <"$ca")
-  umask 077
+  : >"$f"
+  chmod 600 "$f"
   cat >"$f" <<EOF
 apiVersion: v1
 kind: Config

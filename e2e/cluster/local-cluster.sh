@@ -199,12 +199,15 @@ write_configs() {
   mkdir -p "$STATE" "$PIDS" "$LOGS" "$PKI"
   gen_pki "$PKI"
   if [[ ! -f $STATE/tokens.csv ]]; then
-    (
-      umask 077
+    : >"$STATE/tokens.csv.tmp"
+    chmod 600 "$STATE/tokens.csv.tmp"
+    {
       printf '%s,admin,admin,"system:masters"\n' "$(random_token)"
       printf '%s,system:node:%s,kubelet-%s,"system:nodes"\n' "$(random_token)" "$NODE_NAME" "$NODE_NAME"
-    ) >"$STATE/tokens.csv"
+    } >"$STATE/tokens.csv.tmp"
+    mv "$STATE/tokens.csv.tmp" "$STATE/tokens.csv"
   fi
+  chmod 600 "$STATE/tokens.csv"
   local admin_tok kubelet_tok
   admin_tok=$(awk -F, '$2 == "admin" { print $1 }' "$STATE/tokens.csv")
   kubelet_tok=$(awk -F, -v u="system:node:$NODE_NAME" '$2 == u { print $1 }' "$STATE/tokens.csv")
@@ -326,18 +329,31 @@ start_kubelet() {
     --cert-dir "$STATE/kubelet-pki" --v 1
 }
 
+already_up() {
+  [[ -f $STATE/tokens.csv ]] && k8s_binaries_present || return 1
+  BIN=$(k8s_bin_dir)
+  all_alive && docker_ready && apiserver_healthy && node_ready || return 1
+  log "the cluster is already up and healthy (node $NODE_NAME Ready)"
+  log "kubeconfig: $KUBECONFIG_ADMIN"
+  printf '%s\n' "$KUBECONFIG_ADMIN"
+}
+
+# One up/down at a time (fd 8; start_bg keeps it from the components it starts).
+lock_state() {
+  mkdir -p "$STATE"
+  exec 8>"$STATE/.lock"
+  if ! flock -n 8; then
+    log "another up/down of this cluster is running: waiting for it ($STATE/.lock)..."
+    flock 8
+  fi
+}
+
 cmd_up() {
   require_root
   local t0=$SECONDS
-  if [[ -f $STATE/tokens.csv ]] && k8s_binaries_present; then
-    BIN=$(k8s_bin_dir)
-    if all_alive && docker_ready && apiserver_healthy && node_ready; then
-      log "the cluster is already up and healthy (node $NODE_NAME Ready)"
-      log "kubeconfig: $KUBECONFIG_ADMIN"
-      printf '%s\n' "$KUBECONFIG_ADMIN"
-      return 0
-    fi
-  fi
+  already_up && return 0
+  lock_state
+  already_up && return 0
   apt_ensure "${RUN_PACKAGES[@]}"
   ensure_binaries
   log "Kubernetes binaries: $BIN"
@@ -401,6 +417,7 @@ cmd_down() {
   require_root
   local all=0
   [[ ${1:-} == --all ]] && all=1
+  lock_state
   # Kubelet first so that it stops restarting containers; etcd last.
   stop_pidfile kubelet "$PIDS/kubelet.pid" 30
   stop_pidfile kube-scheduler "$PIDS/kube-scheduler.pid"
