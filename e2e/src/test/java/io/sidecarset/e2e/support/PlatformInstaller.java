@@ -170,7 +170,10 @@ public final class PlatformInstaller {
     } catch (KubernetesClientException e) {
       boolean byWebhook = InvalidSidecarSets.deniedByWebhook(e);
       if (!byWebhook) {
-        LOG.info("webhook not answering yet: {}", e.getMessage());
+        LOG.info(
+            "webhook not answering yet: {}{}",
+            e.getMessage(),
+            e.getCause() == null ? "" : " (" + e.getCause() + ")");
       }
       return byWebhook;
     }
