@@ -154,14 +154,24 @@ final class PodSteps {
   }
 
   /**
-   * A failed {@code test} of the resourceVersion comes back as 422 (Invalid) from the API server
-   * and as 409 when the version is part of the object: both mean "changed since planned".
+   * A failed {@code test} of the resourceVersion comes back as 422 Invalid without causes
+   * (kube-apiserver 1.20: "the server rejected our request due to an error in our request"), a
+   * stale version in an update as 409: both mean "changed since planned". A 422 that names causes
+   * is a real validation error, not a race: replanning would not help.
    */
   static String classify(KubernetesClientException e) {
     return switch (e.getCode()) {
-      case 409, 422 -> CONFLICT;
+      case 409 -> CONFLICT;
+      case 422 -> hasCauses(e) ? FAILED : CONFLICT;
       case 404 -> GONE;
       default -> FAILED;
     };
+  }
+
+  private static boolean hasCauses(KubernetesClientException e) {
+    return e.getStatus() != null
+        && e.getStatus().getDetails() != null
+        && e.getStatus().getDetails().getCauses() != null
+        && !e.getStatus().getDetails().getCauses().isEmpty();
   }
 }

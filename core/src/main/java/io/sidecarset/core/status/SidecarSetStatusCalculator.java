@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The SidecarSet status: Kruise's counts plus four conditions (Progressing, Paused,
  * PodsNotUpgradable, PodsRolledBack). Pure: equal inputs give an equal status, so the caller writes
- * it only when it differs from the stored one.
+ * it only when it differs from the stored one. Every message is non-empty: kube-apiserver 1.20 as
+ * built here (Go 1.19) reads {@code ""} in a custom resource as null and rejects the status.
  */
 public final class SidecarSetStatusCalculator {
 
@@ -126,7 +127,7 @@ public final class SidecarSetStatusCalculator {
               SidecarSetConditions.PAUSED,
               false,
               SidecarSetConditions.REASON_NOT_PAUSED,
-              "",
+              "the rollout is not paused",
               s.generation(),
               now);
     };
@@ -140,7 +141,7 @@ public final class SidecarSetStatusCalculator {
             SidecarSetConditions.PODS_NOT_UPGRADABLE,
             false,
             SidecarSetConditions.REASON_ALL_UPGRADABLE,
-            "",
+            "every matched pod can take the change in place",
             s.generation(),
             now)
         : StatusConditions.next(
@@ -164,7 +165,7 @@ public final class SidecarSetStatusCalculator {
             SidecarSetConditions.PODS_ROLLED_BACK,
             false,
             SidecarSetConditions.REASON_NO_ROLLBACK,
-            "",
+            "no pod is rolled back",
             s.generation(),
             now)
         : StatusConditions.next(

@@ -96,6 +96,15 @@ class SidecarSetStatusCalculatorTest {
   }
 
   @Test
+  void everyConditionHasAMessage() {
+    var status =
+        SidecarSetStatusCalculator.calculate(
+            set(), snapshot(0, 0, RolloutGate.OPEN, List.of()), T0);
+
+    assertThat(status.getConditions()).allSatisfy(c -> assertThat(c.getMessage()).isNotBlank());
+  }
+
+  @Test
   void longListsOfPodsAreCutInMessages() {
     List<String> pods = IntStream.range(0, 8).mapToObj(i -> "demo/pod-" + i).toList();
 
