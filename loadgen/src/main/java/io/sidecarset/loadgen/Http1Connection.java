@@ -19,6 +19,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -89,11 +92,23 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
     return connecting;
   }
 
-  /** Connects and sends {@code first} once connected; a failed connect finishes it. */
-  void connect(Bootstrap base, InetSocketAddress address, RequestAttempt first) {
+  /**
+   * Connects and sends {@code first} once connected; a failed connect finishes it. The returned
+   * future completes when the socket is gone: connect failed, or the connection closed.
+   */
+  Future<Void> connect(Bootstrap base, InetSocketAddress address, RequestAttempt first) {
     current = first;
     first.stage("connecting");
     ChannelFuture connecting = open(base, address);
+    Promise<Void> gone = ImmediateEventExecutor.INSTANCE.newPromise();
+    connecting.addListener(
+        (ChannelFuture f) -> {
+          if (f.isSuccess()) {
+            f.channel().closeFuture().addListener(closed -> gone.trySuccess(null));
+          } else {
+            gone.trySuccess(null);
+          }
+        });
     connecting.addListener(
         (ChannelFuture f) -> {
           if (!f.isSuccess()) {
@@ -110,6 +125,7 @@ final class Http1Connection extends ChannelInboundHandlerAdapter {
           }
           write(first);
         });
+    return gone;
   }
 
   /** Sends {@code attempt} on this already connected, idle connection. */

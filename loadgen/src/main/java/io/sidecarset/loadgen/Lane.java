@@ -25,6 +25,7 @@ final class Lane {
   private final InetSocketAddress address;
   private final Bootstrap bootstrap;
   private final RunRecorder recorder;
+  private final SocketBudget sockets;
   private final String timeoutDescription;
   private final ArrayDeque<KeepAliveSlot> idleKeepAlive = new ArrayDeque<>();
   private final ArrayDeque<RequestAttempt> waitingForKeepAlive = new ArrayDeque<>();
@@ -48,12 +49,14 @@ final class Lane {
       IoTransport transport,
       LoadSpec spec,
       RunRecorder recorder,
+      SocketBudget sockets,
       int keepAliveSlots,
       int h2cSlots) {
     this.loop = loop;
     this.spec = spec;
     this.address = spec.address();
     this.recorder = recorder;
+    this.sockets = sockets;
     this.timeoutDescription =
         "no complete response within " + spec.requestTimeout().toMillis() + "ms of intended send";
     this.bootstrap =
@@ -185,9 +188,17 @@ final class Lane {
   }
 
   private void submitConnectionClose(RequestAttempt attempt) {
+    Runnable release = sockets.tryAcquire();
+    if (release == null) {
+      attempt.abandon(
+          "the generator reached its socket budget ("
+              + sockets.limit()
+              + " connection-close sockets open; the process's descriptor limit minus headroom)");
+      return;
+    }
     Http1Connection connection = new Http1Connection(spec.path(), spec.authority(), true);
     attempt.onFinish(() -> connection.closeAfter(attempt.outcome()));
-    connection.connect(bootstrap, address, attempt);
+    connection.connect(bootstrap, address, attempt).addListener(gone -> release.run());
   }
 
   private void submitH2c(RequestAttempt attempt) {

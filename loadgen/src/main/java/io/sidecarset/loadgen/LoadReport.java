@@ -61,7 +61,7 @@ public final class LoadReport {
   private final RequestLog log;
   private final OpenLoopSchedule schedule;
   private final List<Mark> marks;
-  private final Map<Outcome, List<MessageSample>> messageSamples;
+  private Map<Outcome, List<MessageSample>> messageSamples;
   private final List<MessageSample> notSentReasons;
   private final Histogram dispatchLagMicros;
   private final Duration generatorCpu;
@@ -135,6 +135,22 @@ public final class LoadReport {
       }
     }
     this.notSent = notSentCount;
+    long lost = 0;
+    for (long seq = 0; seq < requests; seq++) {
+      if (log.result(seq) == RequestLog.UNSET) {
+        lost++;
+      }
+    }
+    if (lost > 0) {
+      List<MessageSample> other =
+          new ArrayList<>(this.messageSamples.getOrDefault(Outcome.OTHER, List.of()));
+      other.add(
+          new MessageSample(
+              "no outcome recorded before the run ended (an event loop stalled or died)", lost));
+      Map<Outcome, List<MessageSample>> withLost = new EnumMap<>(this.messageSamples);
+      withLost.put(Outcome.OTHER, List.copyOf(other));
+      this.messageSamples = Collections.unmodifiableMap(withLost);
+    }
     this.perSecond = computePerSecond();
   }
 

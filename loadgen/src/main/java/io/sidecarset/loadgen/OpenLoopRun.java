@@ -35,6 +35,8 @@ final class OpenLoopRun implements LoadRun {
   /** Extra wait after the last deadline before unfinished requests are declared lost. */
   private static final long DRAIN_GRACE_NANOS = 2 * SECOND;
 
+  private static final long TEARDOWN_WAIT_MILLIS = 10_000;
+
   /** Longest wait for the long-lived connections before the first request is due. */
   private static final Duration PRECONNECT_WAIT = Duration.ofSeconds(2);
 
@@ -79,6 +81,7 @@ final class OpenLoopRun implements LoadRun {
     group =
         new MultiThreadIoEventLoopGroup(spec.ioThreads(), threads, transport.ioHandlerFactory());
     int laneCount = spec.ioThreads();
+    SocketBudget sockets = SocketBudget.forThisProcess();
     int[] keepAlivePerLane = new int[laneCount];
     int[] h2cPerLane = new int[laneCount];
     keepAliveLaneOfSlot = new int[spec.keepAliveConnections()];
@@ -101,6 +104,7 @@ final class OpenLoopRun implements LoadRun {
               transport,
               spec,
               recorder,
+              sockets,
               keepAlivePerLane[i],
               h2cPerLane[i]);
     }
@@ -249,8 +253,9 @@ final class OpenLoopRun implements LoadRun {
     return Duration.ofNanos(nanos);
   }
 
+  /** Closes every connection; bounded, so a wedged event loop cannot keep the run from ending. */
   private void teardown() {
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(TEARDOWN_WAIT_MILLIS);
   }
 
   @Override
