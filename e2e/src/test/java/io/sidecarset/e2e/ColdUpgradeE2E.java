@@ -63,6 +63,7 @@ class ColdUpgradeE2E {
             setName, namespace, labels, TestWorkloads.coldAgent(AGENT, ProductImages.PROXY_V1));
     set.getSpec().setUpdateStrategy(TestWorkloads.updateStrategy(MAX_UNAVAILABLE, null));
     tester.create(set);
+    tester.awaitWebhookInjects(TestWorkloads.idlePod(namespace, "cold-probe", labels), AGENT);
     for (int i = 0; i < PODS; i++) {
       tester.create(TestWorkloads.idlePod(namespace, "cold-" + i, labels));
     }

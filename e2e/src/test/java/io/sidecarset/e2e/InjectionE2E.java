@@ -79,10 +79,11 @@ class InjectionE2E {
             new LabelSelectorBuilder().addToMatchLabels(INJECT_LABEL, "yes").build());
     tester.create(set);
 
-    injected =
-        tester.create(
-            TestWorkloads.appPod(
-                selectedNamespace, "selected", SELECTED, cluster.podListenHost(), appPort));
+    Pod selected =
+        TestWorkloads.appPod(
+            selectedNamespace, "selected", SELECTED, cluster.podListenHost(), appPort);
+    tester.awaitWebhookInjects(selected, AGENT, HotUpgradeSlots.first(TestWorkloads.PROXY));
+    injected = tester.create(selected);
   }
 
   @AfterAll

@@ -104,7 +104,10 @@ class PlatformInstallE2E {
         TestWorkloads.sidecarSet(
             SET, namespace, labels, TestWorkloads.coldAgent("agent", ProductImages.PROXY_V1)));
 
-    Pod created = tester.create(TestWorkloads.idlePod(namespace, "demo", labels));
+    Pod pod = TestWorkloads.idlePod(namespace, "demo", labels);
+    tester.awaitWebhookInjects(pod, "agent");
+
+    Pod created = tester.create(pod);
 
     assertThat(created.getSpec().getContainers())
         .extracting(c -> c.getName())

@@ -210,6 +210,10 @@ public final class HotUpgradeDemo {
     values.forEach(upgrade::set);
     Release first = install.call();
     System.out.println("[demo] helm install demo (SidecarSet only): " + first.getStatus());
+    new SidecarSetTester(cluster)
+        .awaitWebhookInjects(
+            TestWorkloads.idlePod(NAMESPACE, "demo-probe", POD_LABELS),
+            io.sidecarset.api.HotUpgradeSlots.first(TestWorkloads.PROXY));
     Release second = upgrade.call();
     System.out.println("[demo] helm upgrade demo (the app): " + second.getStatus());
   }

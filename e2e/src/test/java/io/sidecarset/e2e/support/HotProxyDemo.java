@@ -1,6 +1,7 @@
 package io.sidecarset.e2e.support;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.sidecarset.api.HotUpgradeSlots;
 import io.sidecarset.api.v1alpha1.SidecarSet;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +56,12 @@ public final class HotProxyDemo implements AutoCloseable {
                 ProductImages.PROXY_V1, cluster.podListenHost(), proxyPort, appPort));
     set.getSpec().setUpdateStrategy(TestWorkloads.updateStrategy(1, hotUpgradeTimeoutSeconds));
     tester.create(set);
-    tester.create(
-        TestWorkloads.appDeployment(namespace, name, labels, cluster.podListenHost(), appPort));
+    var deployment =
+        TestWorkloads.appDeployment(namespace, name, labels, cluster.podListenHost(), appPort);
+    tester.awaitWebhookInjects(
+        TestWorkloads.podOf(deployment, name + "-probe"),
+        HotUpgradeSlots.both(TestWorkloads.PROXY).toArray(String[]::new));
+    tester.create(deployment);
     HotProxyDemo demo = new HotProxyDemo(tester, namespace, setName, labels, proxyPort, appPort);
     tester.awaitReadyPods(namespace, labels, 1);
     tester.awaitRolledOut(setName, 1);

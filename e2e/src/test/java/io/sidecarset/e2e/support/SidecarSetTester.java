@@ -233,6 +233,38 @@ public final class SidecarSetTester {
 
   // ---------------------------------------------------------------- pods
 
+  /**
+   * Waits until the webhook injects {@code containers} into a pod like {@code pod}, seen through
+   * dry-run creates (the apiserver runs the mutating webhook and returns the mutated pod, storing
+   * nothing). The webhook learns of a new SidecarSet through its informer a moment after the set is
+   * stored; a pod created in that moment would be admitted without sidecars.
+   */
+  public void awaitWebhookInjects(Pod pod, String... containers) {
+    List<String> expected = List.of(containers);
+    List<String>[] last = new List[] {List.of()};
+    try {
+      await("the webhook injecting " + expected + " into pods like " + pod.getMetadata().getName())
+          .atMost(Timeouts.STATUS)
+          .pollInterval(Timeouts.FAST_POLL)
+          .ignoreExceptionsInstanceOf(KubernetesClientException.class)
+          .until(
+              () -> {
+                Pod admitted =
+                    client
+                        .pods()
+                        .inNamespace(pod.getMetadata().getNamespace())
+                        .resource(pod)
+                        .dryRun()
+                        .create();
+                last[0] =
+                    admitted.getSpec().getContainers().stream().map(c -> c.getName()).toList();
+                return last[0].containsAll(expected);
+              });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "; last dry run gave containers " + last[0], e);
+    }
+  }
+
   public Pod create(Pod pod) {
     Pod created = client.pods().resource(pod).create();
     LOG.info(

@@ -155,6 +155,18 @@ public final class TestWorkloads {
         .build();
   }
 
+  /** A pod as the Deployment would create it (its template), named {@code name}. */
+  public static Pod podOf(Deployment deployment, String name) {
+    return new PodBuilder()
+        .withNewMetadata()
+        .withNamespace(deployment.getMetadata().getNamespace())
+        .withName(name)
+        .withLabels(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .endMetadata()
+        .withSpec(deployment.getSpec().getTemplate().getSpec())
+        .build();
+  }
+
   /** A bare demo-app pod, echoing on {@code appPort}. */
   public static Pod appPod(
       String namespace, String name, Map<String, String> labels, String listenHost, int appPort) {
