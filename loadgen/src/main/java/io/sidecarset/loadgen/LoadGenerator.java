@@ -12,8 +12,6 @@ public final class LoadGenerator {
    * timeout, if shorter) for them, then starts the schedule and returns. The first request is due
    * at once. A connection that could not be opened is simply opened again by the first request that
    * needs it (its failure, if any, is that request's outcome).
-   *
-   * @throws IllegalArgumentException when the run would exceed the per-request record limit
    */
   public static LoadRun start(LoadSpec spec) {
     OpenLoopRun run = new OpenLoopRun(spec);

@@ -50,13 +50,18 @@ public interface LoadRun extends AutoCloseable {
   /** Completes with the report when the run has ended. */
   CompletableFuture<LoadReport> completion();
 
-  /** Blocks until the run ends by itself (or after {@link #stop()}) and returns its report. */
+  /**
+   * Blocks until the run ends by itself (or after {@link #stop()}) and returns its report.
+   *
+   * @throws IllegalStateException when the generator itself failed (the cause is attached)
+   */
   LoadReport awaitCompletion() throws InterruptedException;
 
   /**
    * Like {@link #awaitCompletion()}, waiting at most {@code timeout}.
    *
    * @throws TimeoutException when the run is still going after {@code timeout}
+   * @throws IllegalStateException when the generator itself failed (the cause is attached)
    */
   LoadReport awaitCompletion(Duration timeout) throws InterruptedException, TimeoutException;
 

@@ -59,7 +59,15 @@ public record LoadSpec(
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must start with '/', got '" + path + "'");
     }
-    new OpenLoopSchedule(ratePerSecond, duration); // validates rate and duration
+    long planned = new OpenLoopSchedule(ratePerSecond, duration).totalRequests();
+    if (planned > RequestLog.MAX_REQUESTS) {
+      throw new IllegalArgumentException(
+          "rate × duration plans "
+              + planned
+              + " requests, more than the "
+              + RequestLog.MAX_REQUESTS
+              + " one run can record; split the run");
+    }
     if (keepAliveConnections < 1) {
       throw new IllegalArgumentException(
           "keepAliveConnections must be >= 1, got " + keepAliveConnections);

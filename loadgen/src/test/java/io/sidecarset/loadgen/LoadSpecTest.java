@@ -67,6 +67,8 @@ class LoadSpecTest {
     assertThatThrownBy(() -> valid().requestTimeout(Duration.ZERO).build())
         .hasMessageContaining("requestTimeout");
     assertThatThrownBy(() -> valid().ioThreads(0).build()).hasMessageContaining("ioThreads");
+    assertThatThrownBy(() -> valid().ratePerSecond(100_000).duration(Duration.ofHours(1)).build())
+        .hasMessageContaining("more than the 100000000 one run can record");
   }
 
   @Test
