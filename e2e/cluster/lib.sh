@@ -189,6 +189,10 @@ start_bg() {
   local name=$1 pidfile=$2 logfile=$3
   shift 3
   mkdir -p "$(dirname "$pidfile")" "$(dirname "$logfile")"
+  # Logs are appended across restarts: keep one old generation once a log passes 50 MB.
+  if [[ -f $logfile ]] && (($(stat -c %s "$logfile") > 50 * 1024 * 1024)); then
+    mv -f "$logfile" "$logfile.1"
+  fi
   # fds 8 and 9 are the scripts' lock fds: a child must not inherit (and so keep holding) a lock.
   setsid "$@" </dev/null >>"$logfile" 2>&1 8>&- 9>&- &
   local pid=$! prog=${1##*/} i
