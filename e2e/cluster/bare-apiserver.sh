@@ -171,6 +171,10 @@ cmd_start() {
   fi
   # Leftovers of a start that failed half-way.
   [[ -f $dir/pids ]] && cmd_stop "$dir" >/dev/null 2>&1
+  local p
+  for p in $api_port $etcd_port; do
+    port_in_use "$p" && die "port $p is in use"
+  done
   ensure_tools
   local t0=$SECONDS
   mkdir -p "$dir/logs"
