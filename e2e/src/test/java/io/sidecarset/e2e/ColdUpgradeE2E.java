@@ -92,6 +92,9 @@ class ColdUpgradeE2E {
 
       LOG.info("unavailability timeline: {}", monitor.timeline());
       assertThat(monitor.failure()).as("the watch ran throughout").isNull();
+      assertThat(monitor.podsSeenUnavailable())
+          .as("every pod went through its upgrade while watched")
+          .hasSize(PODS);
       assertThat(monitor.maxUnavailable())
           .as(
               "pods unavailable at once (maxUnavailable %d); timeline %s",

@@ -120,7 +120,8 @@ class InjectionE2E {
         .containsEntry(SidecarSetAnnotations.version(first), HotUpgradeSlots.INITIAL_VERSION)
         .containsEntry(SidecarSetAnnotations.version(second), HotUpgradeSlots.EMPTY_VERSION)
         .containsEntry(SidecarSetAnnotations.versionAlt(first), HotUpgradeSlots.EMPTY_VERSION)
-        .containsEntry(SidecarSetAnnotations.versionAlt(second), HotUpgradeSlots.EMPTY_VERSION);
+        .as("the spare slot's alternate version is the working slot's version")
+        .containsEntry(SidecarSetAnnotations.versionAlt(second), HotUpgradeSlots.INITIAL_VERSION);
     assertThat(PodInspection.jsonMap(injected, SidecarSetAnnotations.HASH))
         .hasValueSatisfying(m -> assertThat(m).containsKey(setName));
   }
@@ -156,7 +157,7 @@ class InjectionE2E {
             Integer.toString(TestWorkloads.POST_START_TIMEOUT_SECONDS));
     assertThat(second)
         .containsEntry(SidecarSetEnv.SIDECARSET_VERSION, HotUpgradeSlots.EMPTY_VERSION)
-        .containsEntry(SidecarSetEnv.SIDECARSET_VERSION_ALT, HotUpgradeSlots.EMPTY_VERSION)
+        .containsEntry(SidecarSetEnv.SIDECARSET_VERSION_ALT, HotUpgradeSlots.INITIAL_VERSION)
         .containsEntry(SidecarSetEnv.IS_INJECTED, SidecarSetEnv.IS_INJECTED_TRUE);
     assertThat(agent)
         .containsEntry(AGENT_ENV, "hello")

@@ -66,6 +66,18 @@ public final class PodInspection {
             .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
+  /**
+   * Available, as a rollout counts it: the pod is Ready and every container runs, ready, the image
+   * its spec asks for. A pod whose sidecar the controller has just given a new image is unavailable
+   * from that patch until the kubelet has restarted the container on it, even if the restart is too
+   * quick for the pod's Ready condition to ever turn False.
+   */
+  public static boolean isAvailable(Pod pod) {
+    return isReady(pod)
+        && pod.getSpec().getContainers().stream()
+            .allMatch(c -> runsReady(pod, c.getName(), c.getImage()));
+  }
+
   public static Optional<PodCondition> condition(Pod pod, String type) {
     if (pod.getStatus() == null || pod.getStatus().getConditions() == null) {
       return Optional.empty();

@@ -12,16 +12,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Watches a set of pods throughout a rollout and remembers the most that were unavailable (not
- * Ready) at the same time, with a timeline of every change, from the watch's events: each readiness
- * change of each pod is an event, so no window between two polls can hide an overlap.
+ * Watches a set of pods throughout a rollout and remembers the most that were unavailable at the
+ * same time ({@link PodInspection#isAvailable}: Ready, and every container running the image its
+ * spec asks for), with a timeline of every change, from the watch's events: the controller's patch
+ * and each status change of each pod is an event, so no window between two polls can hide an
+ * overlap.
  */
 public final class UnavailabilityMonitor implements AutoCloseable {
 
-  /** One change of the number of unavailable pods. */
-  public record Change(Instant at, String pod, boolean ready, int unavailable) {}
+  /** One change of one pod's availability, and the number of unavailable pods after it. */
+  public record Change(Instant at, String pod, boolean available, int unavailable) {}
 
-  private final Map<String, Boolean> readiness = new HashMap<>();
+  private final Map<String, Boolean> availability = new HashMap<>();
   private final List<Change> timeline = new ArrayList<>();
   private final Watch watch;
   private int maxUnavailable;
@@ -35,7 +37,7 @@ public final class UnavailabilityMonitor implements AutoCloseable {
       KubernetesClient client, String namespace, Map<String, String> labels) {
     synchronized (this) {
       for (Pod pod : client.pods().inNamespace(namespace).withLabels(labels).list().getItems()) {
-        record(pod.getMetadata().getName(), PodInspection.isReady(pod));
+        record(pod.getMetadata().getName(), PodInspection.isAvailable(pod));
       }
     }
     this.watch =
@@ -47,8 +49,8 @@ public final class UnavailabilityMonitor implements AutoCloseable {
                 new Watcher<>() {
                   @Override
                   public void eventReceived(Action action, Pod pod) {
-                    boolean ready = action != Action.DELETED && PodInspection.isReady(pod);
-                    record(pod.getMetadata().getName(), ready);
+                    boolean available = action != Action.DELETED && PodInspection.isAvailable(pod);
+                    record(pod.getMetadata().getName(), available);
                   }
 
                   @Override
@@ -60,17 +62,24 @@ public final class UnavailabilityMonitor implements AutoCloseable {
                 });
   }
 
-  private synchronized void record(String pod, boolean ready) {
-    Boolean before = readiness.put(pod, ready);
-    if (before != null && before == ready) {
+  private synchronized void record(String pod, boolean available) {
+    Boolean before = availability.put(pod, available);
+    if (before != null && before == available) {
       return;
     }
-    int unavailable = (int) readiness.values().stream().filter(r -> !r).count();
+    int unavailable = (int) availability.values().stream().filter(a -> !a).count();
     maxUnavailable = Math.max(maxUnavailable, unavailable);
-    timeline.add(new Change(Instant.now(), pod, ready, unavailable));
+    timeline.add(new Change(Instant.now(), pod, available, unavailable));
   }
 
-  /** The most pods that were not Ready at the same time. */
+  /** The pods that were seen unavailable at least once. */
+  public synchronized java.util.Set<String> podsSeenUnavailable() {
+    java.util.Set<String> pods = new java.util.TreeSet<>();
+    timeline.stream().filter(c -> !c.available()).forEach(c -> pods.add(c.pod()));
+    return pods;
+  }
+
+  /** The most pods that were unavailable at the same time. */
   public synchronized int maxUnavailable() {
     return maxUnavailable;
   }
