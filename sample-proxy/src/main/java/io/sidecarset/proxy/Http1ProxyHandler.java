@@ -2,6 +2,7 @@ package io.sidecarset.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
@@ -84,6 +85,11 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void dispatch(FullHttpRequest request) {
+    if (!ctx.channel().isActive()) {
+      // the client gave up while this request waited its turn: do not load the application
+      request.release();
+      return;
+    }
     busy = true;
     boolean keepAlive = HttpUtil.isKeepAlive(request);
     HttpVersion version = request.protocolVersion();
@@ -108,7 +114,14 @@ final class Http1ProxyHandler extends ChannelInboundHandlerAdapter {
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       closing = true;
       releaseWaiting();
-      ctx.writeAndFlush(response).addListener((ChannelFuture f) -> lingeringClose());
+      ChannelFuture written = ctx.writeAndFlush(response);
+      if (requestKeepAlive) {
+        // we end a connection the client meant to keep: it may be sending its next request now
+        written.addListener((ChannelFuture f) -> lingeringClose());
+      } else {
+        // the client asked for the close and sends nothing more: close at once
+        written.addListener(ChannelFutureListener.CLOSE);
+      }
       return;
     }
     if (version == HttpVersion.HTTP_1_0) {

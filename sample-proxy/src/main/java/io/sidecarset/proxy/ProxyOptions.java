@@ -42,7 +42,13 @@ public record ProxyOptions(
   public static final Duration DEFAULT_HANDOFF_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_BIND_TIMEOUT = Duration.ofSeconds(60);
   public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofSeconds(30);
-  public static final int DEFAULT_WORKERS = 1;
+
+  /**
+   * Two event loops when the CPU quota allows (the JVM reads the container's quota): one core of
+   * work per loop, and a second loop keeps accepting while the first is busy.
+   */
+  public static final int DEFAULT_WORKERS = Math.min(2, Runtime.getRuntime().availableProcessors());
+
   public static final int DEFAULT_WARMUP_REQUESTS = 5_000;
   public static final String DEFAULT_VERSION = "dev";
 

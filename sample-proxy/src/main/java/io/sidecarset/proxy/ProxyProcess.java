@@ -23,7 +23,7 @@ final class ProxyProcess {
   static final Duration SHUTDOWN_DRAIN = Duration.ofMillis(700);
 
   /** How long the warm-up may take before the takeover goes ahead anyway. */
-  static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(15);
+  static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(10);
 
   /** Upstream connections opened per event loop before the takeover. */
   static final int PRECONNECT_PER_LOOP = 8;
@@ -57,6 +57,7 @@ final class ProxyProcess {
       }
       case BIND -> {
         server = newServer();
+        prepareForTraffic();
         bindOrFail();
       }
       case TAKE_OVER -> {
@@ -74,7 +75,10 @@ final class ProxyProcess {
         options.version(), options.upstream(), options.upstreamTimeout(), null, options.workers());
   }
 
-  /** Everything a successor does before it asks for the listener. */
+  /**
+   * Everything a process does before it takes traffic: a successor before it asks for the listener,
+   * a first start before it binds (the pod is not ready before then anyway).
+   */
   private void prepareForTraffic() throws Exception {
     long t0 = System.nanoTime();
     Path rehearsalSocket =
@@ -92,7 +96,7 @@ final class ProxyProcess {
     long t1 = System.nanoTime();
     server.preconnect(PRECONNECT_PER_LOOP, Duration.ofSeconds(2));
     LOG.info(
-        "ready to take over: warm-up {}/{} requests in {} ms, upstream connections opened in {} ms",
+        "ready for traffic: warm-up {}/{} requests in {} ms, upstream connections opened in {} ms",
         ok,
         options.warmupRequests(),
         (t1 - t0) / 1_000_000,

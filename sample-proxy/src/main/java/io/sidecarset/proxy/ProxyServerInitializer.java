@@ -8,10 +8,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 
 /**
  * Builds the pipeline of each client connection: a {@link ProtocolSniffer} first, then either the
@@ -38,22 +35,10 @@ final class ProxyServerInitializer extends ChannelInitializer<Channel> {
 
   private final ProxyConfig config;
   private final ConnectionTracker tracker;
-  private final ChannelInitializer<Http2StreamChannel> streamInitializer;
 
   ProxyServerInitializer(ProxyConfig config, ConnectionTracker tracker) {
     this.config = config;
     this.tracker = tracker;
-    this.streamInitializer =
-        new ChannelInitializer<>() {
-          @Override
-          protected void initChannel(Http2StreamChannel ch) {
-            ch.pipeline()
-                .addLast(
-                    new Http2StreamFrameToHttpObjectCodec(true),
-                    new HttpObjectAggregator(MAX_CONTENT),
-                    new Http2StreamProxyHandler(config));
-          }
-        };
   }
 
   @Override
@@ -75,6 +60,6 @@ final class ProxyServerInitializer extends ChannelInitializer<Channel> {
             .initialSettings(
                 Http2Settings.defaultSettings().maxConcurrentStreams(MAX_CONCURRENT_STREAMS))
             .build();
-    p.addLast(codec, new Http2MultiplexHandler(streamInitializer), new Http2DrainHandler(codec));
+    p.addLast(codec, new Http2ProxyHandler(config), new Http2DrainHandler(codec));
   }
 }

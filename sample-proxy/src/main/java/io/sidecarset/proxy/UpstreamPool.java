@@ -7,9 +7,11 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -32,11 +34,25 @@ final class UpstreamPool implements Upstream {
 
   static final int MAX_CONTENT = 8 * 1024 * 1024;
 
+  /**
+   * The application's responses come from loopback, from the pod's own app: their headers are not
+   * validated a second time when the proxy adds to them (the decoder still parses strictly).
+   */
+  private static final HttpDecoderConfig TRUSTED_RESPONSES =
+      new HttpDecoderConfig()
+          .setHeadersFactory(
+              DefaultHttpHeadersFactory.headersFactory()
+                  .withNameValidation(false)
+                  .withValueValidation(false));
+
   private final EventLoop loop;
   private final HostPort address;
   private final Bootstrap bootstrap;
   private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+  private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
   private final int maxIdle;
+  private final int maxConnections;
+  private int open;
   private final String hostHeader;
   private boolean closed;
 
@@ -45,10 +61,12 @@ final class UpstreamPool implements Upstream {
       ChannelFactory<? extends Channel> channels,
       HostPort address,
       Duration timeout,
-      int maxIdle) {
+      int maxIdle,
+      int maxConnections) {
     this.loop = loop;
     this.address = address;
     this.maxIdle = maxIdle;
+    this.maxConnections = maxConnections;
     this.hostHeader = address.toString();
     long timeoutMillis = Math.max(1, timeout.toMillis());
     this.bootstrap =
@@ -66,7 +84,7 @@ final class UpstreamPool implements Upstream {
                     ch.pipeline()
                         .addLast(
                             new IdleStateHandler(timeoutMillis, 0, 0, TimeUnit.MILLISECONDS),
-                            new HttpClientCodec(),
+                            new HttpClientCodec(TRUSTED_RESPONSES, false, false),
                             new HttpObjectAggregator(MAX_CONTENT),
                             new UpstreamConnection(UpstreamPool.this));
                   }
@@ -80,8 +98,11 @@ final class UpstreamPool implements Upstream {
     UpstreamConnection c = pollIdle();
     if (c != null) {
       c.start(ex, true);
-    } else {
+    } else if (open < maxConnections) {
       connectFor(ex);
+    } else {
+      // the application is saturated: queue instead of piling up connections it cannot serve
+      waiting.add(ex);
     }
   }
 
@@ -91,8 +112,7 @@ final class UpstreamPool implements Upstream {
     if (pollIdlePeek()) {
       return p.setSuccess(true);
     }
-    bootstrap
-        .connect()
+    connect()
         .addListener(
             (ChannelFuture f) -> {
               if (f.isSuccess()) {
@@ -110,8 +130,7 @@ final class UpstreamPool implements Upstream {
     Promise<Void> done = loop.newPromise();
     int[] left = {n};
     for (int i = 0; i < n; i++) {
-      bootstrap
-          .connect()
+      connect()
           .addListener(
               (ChannelFuture f) -> {
                 if (f.isSuccess()) {
@@ -131,6 +150,10 @@ final class UpstreamPool implements Upstream {
   /** Closes the idle connections and refuses to keep any more. Runs on the loop. */
   void close() {
     closed = true;
+    Exchange ex;
+    while ((ex = waiting.poll()) != null) {
+      ex.fail(HttpResponseStatus.SERVICE_UNAVAILABLE, "proxy shutting down");
+    }
     UpstreamConnection c;
     while ((c = idle.pollFirst()) != null) {
       c.channel().close();
@@ -141,13 +164,31 @@ final class UpstreamPool implements Upstream {
     return idle.size();
   }
 
+  int openConnections() {
+    return open;
+  }
+
   EventLoop loop() {
     return loop;
   }
 
+  /** Opens a connection counted against {@link #maxConnections} until it closes. */
+  private ChannelFuture connect() {
+    open++;
+    ChannelFuture f = bootstrap.connect();
+    f.channel().closeFuture().addListener(x -> connectionClosed());
+    return f;
+  }
+
+  private void connectionClosed() {
+    open--;
+    if (!waiting.isEmpty() && open < maxConnections && !closed) {
+      connectFor(waiting.poll());
+    }
+  }
+
   void connectFor(Exchange ex) {
-    bootstrap
-        .connect()
+    connect()
         .addListener(
             (ChannelFuture f) -> {
               if (f.isSuccess()) {
@@ -160,6 +201,11 @@ final class UpstreamPool implements Upstream {
 
   /** A connection whose response is complete and that may be kept. */
   void release(UpstreamConnection c) {
+    Exchange next;
+    if (!closed && c.channel().isActive() && (next = waiting.poll()) != null) {
+      c.start(next, true);
+      return;
+    }
     if (closed || idle.size() >= maxIdle || !c.channel().isActive()) {
       c.channel().close();
     } else {

@@ -17,7 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
 final class UpstreamPools {
 
   /** Idle connections kept per loop: enough for the concurrent requests of a busy sidecar. */
-  static final int MAX_IDLE_PER_LOOP = 512;
+  static final int MAX_IDLE_PER_LOOP = 256;
+
+  /**
+   * Connections per loop at most; further requests wait for one to come back. An application that
+   * falls behind is not helped by more connections (HAProxy's per-server {@code maxconn}).
+   */
+  static final int MAX_CONNECTIONS_PER_LOOP = 256;
 
   private final ChannelFactory<? extends Channel> channels;
   private final HostPort address;
@@ -33,7 +39,10 @@ final class UpstreamPools {
   /** The pool of {@code loop}; use it only from that loop. */
   UpstreamPool forLoop(EventLoop loop) {
     return pools.computeIfAbsent(
-        loop, l -> new UpstreamPool(l, channels, address, timeout, MAX_IDLE_PER_LOOP));
+        loop,
+        l ->
+            new UpstreamPool(
+                l, channels, address, timeout, MAX_IDLE_PER_LOOP, MAX_CONNECTIONS_PER_LOOP));
   }
 
   HostPort address() {

@@ -124,6 +124,24 @@ final class ManagedProcess {
     return tcpSockets(port, "0A") > 0;
   }
 
+  /**
+   * Connections waiting in the accept queue of the listening socket on {@code port} (rx_queue of
+   * the LISTEN entry in /proc/net/tcp), or -1 when no socket listens there.
+   */
+  static int acceptQueue(int port) throws IOException {
+    String hexPort = String.format(Locale.ROOT, ":%04X", port);
+    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+      List<String> lines = Files.readAllLines(Path.of(table));
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        if (f[1].endsWith(hexPort) && f[3].equals("0A")) {
+          return Integer.parseInt(f[4].substring(f[4].indexOf(':') + 1), 16);
+        }
+      }
+    }
+    return -1;
+  }
+
   /** Open file descriptors (for leak checks across handoffs). */
   int openFds() {
     String[] fds = Path.of("/proc", Long.toString(pid()), "fd").toFile().list();

@@ -28,10 +28,12 @@ final class ProxyProcesses implements AutoCloseable {
 
   private final Path dir;
   private final Path jar;
-  private final List<ManagedProcess> started = new ArrayList<>();
+  private final List<ManagedProcess> started = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   ProxyProcesses(Path dir) {
     this.dir = dir;
+    // a test JVM stopped by a timeout or a signal must not leave proxies behind
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "kill-test-processes"));
     this.jar =
         Path.of(System.getProperty("sample-proxy.jar", "target/sample-proxy.jar")).toAbsolutePath();
     if (!Files.isRegularFile(jar)) {
