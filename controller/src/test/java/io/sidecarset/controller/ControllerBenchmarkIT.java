@@ -135,7 +135,17 @@ class ControllerBenchmarkIT {
               cachedMiB,
               afterMiB,
               peakMiB,
-              String.join(" ", ControllerProcess.IMAGE_JVM_FLAGS));
+              System.getProperty(
+                  "controller.jvm.flags", String.join(" ", ControllerProcess.IMAGE_JVM_FLAGS)));
+      if (System.getProperty("controller.jvm.flags", "").contains("NativeMemoryTracking")) {
+        var nmt =
+            new ProcessBuilder(
+                    "jcmd", Long.toString(controller.pid()), "VM.native_memory", "summary")
+                .redirectErrorStream(true)
+                .start();
+        Files.write(
+            Path.of("target", "benchmark-controller-nmt.txt"), nmt.getInputStream().readAllBytes());
+      }
       System.out.println(report);
       Files.writeString(Path.of("target", "benchmark-controller.txt"), report);
 

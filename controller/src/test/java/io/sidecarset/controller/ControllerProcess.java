@@ -20,11 +20,12 @@ final class ControllerProcess implements AutoCloseable {
   static final List<String> IMAGE_JVM_FLAGS =
       List.of(
           "-XX:+UseSerialGC",
-          "-Xms64m",
-          "-Xmx160m",
+          "-Xms32m",
+          "-Xmx112m",
           "-Xss512k",
-          "-XX:MaxMetaspaceSize=96m",
-          "-XX:ReservedCodeCacheSize=48m");
+          "-XX:MaxMetaspaceSize=80m",
+          "-XX:ReservedCodeCacheSize=32m",
+          "-XX:TieredStopAtLevel=1");
 
   private final Process process;
   final Path log;
@@ -49,7 +50,8 @@ final class ControllerProcess implements AutoCloseable {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(IMAGE_JVM_FLAGS);
+    String override = System.getProperty("controller.jvm.flags", "").trim();
+    command.addAll(override.isEmpty() ? IMAGE_JVM_FLAGS : List.of(override.split("\\s+")));
     command.add("-jar");
     command.add(jar);
     Path log = Path.of("target", logName).toAbsolutePath();
