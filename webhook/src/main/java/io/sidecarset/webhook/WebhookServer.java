@@ -18,6 +18,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.sidecarset.core.inject.SidecarInjector;
 import io.sidecarset.core.validate.SidecarSetValidator;
 import io.sidecarset.webhook.admission.AdmissionHandler;
+import io.sidecarset.webhook.admission.AdmissionWarmup;
 import io.sidecarset.webhook.admission.PodMutationHandler;
 import io.sidecarset.webhook.admission.SidecarSetValidationHandler;
 import io.sidecarset.webhook.cluster.ClusterCache;
@@ -55,6 +56,7 @@ public final class WebhookServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookServer.class);
   private static final Duration MOUNTED_POLL_CEILING = Duration.ofSeconds(10);
+  private static final Duration WARMUP_BUDGET = Duration.ofSeconds(8);
 
   private final ClusterCache cache;
   private final CertificateSource certificates;
@@ -138,6 +140,14 @@ public final class WebhookServer implements AutoCloseable {
                 new SidecarSetValidator(
                     io.sidecarset.core.validate.RevisionLookup.ANY, cache::namespaceLabels)));
     WebhookServerHandler handler = new WebhookServerHandler(endpoints, readiness, metrics);
+
+    // while the informers sync: compile the admission path before the first real request
+    long warmStart = System.nanoTime();
+    int rounds = AdmissionWarmup.run(config.warmupRounds(), WARMUP_BUDGET, clock);
+    LOG.info(
+        "admission path warmed up: {} rounds in {} ms",
+        rounds,
+        (System.nanoTime() - warmStart) / 1_000_000);
 
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();

@@ -55,10 +55,20 @@ public final class WebhookMetrics implements AutoCloseable {
   private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
   public WebhookMetrics() {
-    new JvmMemoryMetrics().bindTo(registry);
-    gcMetrics.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
+    this(true);
+  }
+
+  /**
+   * @param jvm whether to include the JVM and process meters (a scratch registry, e.g. for the
+   *     warm-up, does not need them)
+   */
+  public WebhookMetrics(boolean jvm) {
+    if (jvm) {
+      new JvmMemoryMetrics().bindTo(registry);
+      gcMetrics.bindTo(registry);
+      new JvmThreadMetrics().bindTo(registry);
+      new ProcessorMetrics().bindTo(registry);
+    }
     namespaceCacheMisses =
         Counter.builder("sidecarset.webhook.namespace.cache.misses")
             .description("pods whose namespace was not in the cache yet")

@@ -192,6 +192,8 @@ public final class AdmissionLoadBenchmark {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(args.jvmFlags());
+    // diagnostics only: GC pauses, to tell the webhook's own stalls from the machine's
+    command.add("-Xlog:gc:file=" + log.resolveSibling("webhook-gc.log") + ":uptime");
     command.addAll(
         List.of(
             "-jar",
@@ -210,6 +212,8 @@ public final class AdmissionLoadBenchmark {
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("SIDECARSET_LOG_LEVEL", "warn");
+    // as in the image: two malloc arenas instead of one per thread (RSS, not speed)
+    builder.environment().put("MALLOC_ARENA_MAX", "2");
     Process process = builder.start();
     // never leave the server behind, even when this run is interrupted
     Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
@@ -266,6 +270,18 @@ public final class AdmissionLoadBenchmark {
     try (OpenLoopTlsClient client =
         new OpenLoopTlsClient(address, ssl, args.clientThreads(), args.maxConnections())) {
       client.prewarm(4);
+      // warm both JVMs gently first (client and server JIT), then at the target rate
+      Phase ramp =
+          phase(
+              client,
+              "warm-up ramp (discarded)",
+              args.rate() / 5,
+              Duration.ofSeconds(10),
+              template,
+              uidOffset,
+              host,
+              true,
+              pid);
       Phase warm =
           phase(
               client,
@@ -303,7 +319,7 @@ public final class AdmissionLoadBenchmark {
       line(
           "| phase | rate/s | duration | sent | errors | p50 ms | p99 ms | p99.9 ms | max ms | webhook RSS max MiB | webhook CPU ms/request |");
       line("|---|---|---|---|---|---|---|---|---|---|---|");
-      for (Phase p : List.of(warm, baseline, main)) {
+      for (Phase p : List.of(ramp, warm, baseline, main)) {
         line(p.row());
       }
       line("");
