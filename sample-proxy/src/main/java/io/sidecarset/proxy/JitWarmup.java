@@ -92,12 +92,37 @@ final class JitWarmup {
     }
   }
 
+  /**
+   * Runs the warm-up traffic in the mix the proxy serves: keep-alive HTTP/1.1, a new connection per
+   * request ({@code Connection: close}) and h2c streams, three fifths, a fifth and a fifth.
+   */
   private static int drive(
       EventLoopGroup group, InetSocketAddress proxy, int requests, Duration timeout)
       throws InterruptedException {
+    int h2 = requests / 5;
+    int perConnection = requests / 5;
+    var h2Done = H2WarmupClient.run(group.next(), proxy, h2);
+    int ok = chains(group, proxy, requests - h2 - perConnection, false, timeout);
+    ok += chains(group, proxy, perConnection, true, timeout);
+    if (h2Done.await(timeout.toMillis()) && h2Done.isSuccess()) {
+      ok += h2Done.getNow();
+    }
+    return ok;
+  }
+
+  private static int chains(
+      EventLoopGroup group,
+      InetSocketAddress proxy,
+      int requests,
+      boolean connectionPerRequest,
+      Duration timeout)
+      throws InterruptedException {
     UpstreamPools clients =
         new UpstreamPools(
-            EpollSocketChannel::new, new HostPort("127.0.0.1", proxy.getPort()), timeout);
+            EpollSocketChannel::new,
+            new HostPort("127.0.0.1", proxy.getPort()),
+            timeout,
+            connectionPerRequest);
     AtomicInteger left = new AtomicInteger(requests);
     AtomicInteger ok = new AtomicInteger();
     CountDownLatch chainsDone = new CountDownLatch(CHAINS);

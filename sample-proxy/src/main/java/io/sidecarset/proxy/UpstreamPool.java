@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -52,6 +53,7 @@ final class UpstreamPool implements Upstream {
   private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
   private final int maxIdle;
   private final int maxConnections;
+  private final boolean connectionPerRequest;
   private int open;
   private final String hostHeader;
   private boolean closed;
@@ -62,7 +64,9 @@ final class UpstreamPool implements Upstream {
       HostPort address,
       Duration timeout,
       int maxIdle,
-      int maxConnections) {
+      int maxConnections,
+      boolean connectionPerRequest) {
+    this.connectionPerRequest = connectionPerRequest;
     this.loop = loop;
     this.address = address;
     this.maxIdle = maxIdle;
@@ -243,6 +247,9 @@ final class UpstreamPool implements Upstream {
     request.headers().remove(HttpHeaderNames.EXPECT);
     if (request.protocolVersion() != HttpVersion.HTTP_1_1) {
       request.setProtocolVersion(HttpVersion.HTTP_1_1);
+    }
+    if (connectionPerRequest) {
+      request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     }
     if (!request.headers().contains(HttpHeaderNames.HOST)) {
       request.headers().set(HttpHeaderNames.HOST, hostHeader);

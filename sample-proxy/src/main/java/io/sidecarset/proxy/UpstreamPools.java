@@ -29,11 +29,25 @@ final class UpstreamPools {
   private final HostPort address;
   private final Duration timeout;
   private final Map<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
+  private final boolean connectionPerRequest;
 
   UpstreamPools(ChannelFactory<? extends Channel> channels, HostPort address, Duration timeout) {
+    this(channels, address, timeout, false);
+  }
+
+  /**
+   * @param connectionPerRequest every request on a new connection, with {@code Connection: close}
+   *     (the warm-up's stand-in for such clients)
+   */
+  UpstreamPools(
+      ChannelFactory<? extends Channel> channels,
+      HostPort address,
+      Duration timeout,
+      boolean connectionPerRequest) {
     this.channels = channels;
     this.address = address;
     this.timeout = timeout;
+    this.connectionPerRequest = connectionPerRequest;
   }
 
   /** The pool of {@code loop}; use it only from that loop. */
@@ -42,7 +56,13 @@ final class UpstreamPools {
         loop,
         l ->
             new UpstreamPool(
-                l, channels, address, timeout, MAX_IDLE_PER_LOOP, MAX_CONNECTIONS_PER_LOOP));
+                l,
+                channels,
+                address,
+                timeout,
+                MAX_IDLE_PER_LOOP,
+                MAX_CONNECTIONS_PER_LOOP,
+                connectionPerRequest));
   }
 
   HostPort address() {
