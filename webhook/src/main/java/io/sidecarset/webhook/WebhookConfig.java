@@ -38,6 +38,8 @@ import java.util.Optional;
  * @param maxRequestBytes the largest request body accepted (the apiserver's own limit is 3 MiB)
  * @param ioThreads event-loop threads; 0 means Netty's default (2 per core)
  * @param warmupRounds admission rounds run on made-up input before serving; 0 for none
+ * @param shutdownDelay on SIGTERM, how long admissions are still answered after {@code /readyz}
+ *     starts failing
  */
 public record WebhookConfig(
     int port,
@@ -54,7 +56,8 @@ public record WebhookConfig(
     Optional<Path> kubeconfig,
     int maxRequestBytes,
     int ioThreads,
-    int warmupRounds) {
+    int warmupRounds,
+    Duration shutdownDelay) {
 
   /** One configurable setting: its env variable, its flag and its default. */
   public enum Setting {
@@ -131,7 +134,12 @@ public record WebhookConfig(
         "warmup-rounds",
         "4000",
         "admission rounds run on made-up input before serving, so the first real requests meet"
-            + " compiled code (at most 8 s; 0: none)");
+            + " compiled code (at most 8 s; 0: none)"),
+    SHUTDOWN_DELAY(
+        "SIDECARSET_WEBHOOK_SHUTDOWN_DELAY",
+        "shutdown-delay",
+        "5s",
+        "on SIGTERM, fail /readyz but keep answering admissions this long before stopping");
 
     public final String env;
     public final String flag;
@@ -231,7 +239,8 @@ public record WebhookConfig(
         optionalPath(values.get(Setting.KUBECONFIG)),
         intValue(values, Setting.MAX_REQUEST_BYTES),
         intValue(values, Setting.IO_THREADS),
-        intValue(values, Setting.WARMUP_ROUNDS));
+        intValue(values, Setting.WARMUP_ROUNDS),
+        durationValue(values, Setting.SHUTDOWN_DELAY));
   }
 
   private static Setting flagSetting(String arg) {

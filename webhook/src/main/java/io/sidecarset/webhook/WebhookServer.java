@@ -38,6 +38,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,7 @@ public final class WebhookServer implements AutoCloseable {
   private final EventLoopGroup bossGroup;
   private final EventLoopGroup workerGroup;
   private final Channel serverChannel;
+  private final AtomicBoolean draining;
 
   private WebhookServer(
       ClusterCache cache,
@@ -71,7 +73,9 @@ public final class WebhookServer implements AutoCloseable {
       WebhookMetrics metrics,
       EventLoopGroup bossGroup,
       EventLoopGroup workerGroup,
-      Channel serverChannel) {
+      Channel serverChannel,
+      AtomicBoolean draining) {
+    this.draining = draining;
     this.cache = cache;
     this.certificates = certificates;
     this.metrics = metrics;
@@ -90,7 +94,7 @@ public final class WebhookServer implements AutoCloseable {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.close();
+                  server.drainThenClose(config.shutdownDelay());
                   client.close();
                   stopped.countDown();
                 },
@@ -139,7 +143,11 @@ public final class WebhookServer implements AutoCloseable {
                 cache,
                 new SidecarSetValidator(
                     io.sidecarset.core.validate.RevisionLookup.ANY, cache::namespaceLabels)));
-    WebhookServerHandler handler = new WebhookServerHandler(endpoints, readiness, metrics);
+    AtomicBoolean draining = new AtomicBoolean();
+    Readiness probeReadiness =
+        () -> draining.get() ? Optional.of("shutting down") : readiness.notReadyReason();
+    WebhookServerHandler handler =
+        new WebhookServerHandler(endpoints, readiness, probeReadiness, metrics);
 
     // while the informers sync: compile the admission path before the first real request
     long warmStart = System.nanoTime();
@@ -173,7 +181,8 @@ public final class WebhookServer implements AutoCloseable {
           ((InetSocketAddress) channel.localAddress()).getPort(),
           epoll ? "epoll" : "nio",
           config.mountedCertificates() ? "from " + config.certDir().get() : "self-managed");
-      return new WebhookServer(cache, certificates, metrics, bossGroup, workerGroup, channel);
+      return new WebhookServer(
+          cache, certificates, metrics, bossGroup, workerGroup, channel, draining);
     } catch (InterruptedException | RuntimeException e) {
       bossGroup.shutdownGracefully();
       workerGroup.shutdownGracefully();
@@ -222,6 +231,22 @@ public final class WebhookServer implements AutoCloseable {
   /** The address the server listens on (the real port when configured with 0). */
   public InetSocketAddress localAddress() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /**
+   * The polite stop on SIGTERM: {@code /readyz} fails at once, so the pod leaves the Service's
+   * endpoints, while admissions go on being answered for {@code delay} (the apiserver may still
+   * send some until the endpoint change reaches it); then {@link #close}.
+   */
+  public void drainThenClose(Duration delay) {
+    draining.set(true);
+    LOG.info("shutting down: /readyz fails now, serving {} more", delay);
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
   }
 
   /** Stops accepting, lets in-flight requests finish briefly, then stops the background work. */

@@ -48,18 +48,23 @@ public final class WebhookServerHandler extends SimpleChannelInboundHandler<Full
 
   private final Map<String, AdmissionHandler> admissionEndpoints;
   private final Readiness readiness;
+  private final Readiness probeReadiness;
   private final WebhookMetrics metrics;
 
   /**
    * @param admissionEndpoints path to handler, e.g. {@code /mutate-pod}
    * @param readiness admission endpoints answer 503 until it says ready
+   * @param probeReadiness what {@code /readyz} reports: may say "not ready" while admissions are
+   *     still served (e.g. during the shutdown delay, so endpoints drop the pod first)
    */
   public WebhookServerHandler(
       Map<String, AdmissionHandler> admissionEndpoints,
       Readiness readiness,
+      Readiness probeReadiness,
       WebhookMetrics metrics) {
     this.admissionEndpoints = Map.copyOf(admissionEndpoints);
     this.readiness = readiness;
+    this.probeReadiness = probeReadiness;
     this.metrics = metrics;
   }
 
@@ -151,7 +156,7 @@ public final class WebhookServerHandler extends SimpleChannelInboundHandler<Full
     return switch (path) {
       case HEALTHZ -> text(HttpResponseStatus.OK, "ok");
       case READYZ ->
-          readiness
+          probeReadiness
               .notReadyReason()
               .map(reason -> text(HttpResponseStatus.SERVICE_UNAVAILABLE, "not ready: " + reason))
               .orElseGet(() -> text(HttpResponseStatus.OK, "ok"));

@@ -57,6 +57,7 @@ class WebhookServerHandlerTest {
                 SidecarSetValidationHandler.ENDPOINT,
                 new SidecarSetValidationHandler(cache, new SidecarSetValidator())),
             notReady::get,
+            () -> probeNotReady.get().or(notReady::get),
             metrics);
     EmbeddedChannel embedded = new EmbeddedChannel();
     WebhookServerInitializer.addHttpHandlers(embedded.pipeline(), handler, metrics, MAX_BODY);
@@ -198,6 +199,22 @@ class WebhookServerHandlerTest {
     assertThat(ready.status().code()).isEqualTo(503);
     assertThat(body(ready)).contains("caches not synced");
     assertThat(admission.status().code()).isEqualTo(503);
+    admission.release();
+  }
+
+  @Test
+  void readyz_whenShuttingDown_fails_whileAdmissionsAreStillAnswered() {
+    probeNotReady.set(Optional.of("shutting down"));
+
+    FullHttpResponse ready = single(request("GET", "/readyz", new byte[0]));
+    FullHttpResponse admission =
+        single(
+            request(
+                "POST", "/mutate-pod", reviewBody(podRequest("u", "CREATE", "shop", pod("web")))));
+
+    assertThat(ready.status().code()).isEqualTo(503);
+    assertThat(body(ready)).contains("shutting down");
+    assertThat(admission.status().code()).isEqualTo(200);
     admission.release();
   }
 
