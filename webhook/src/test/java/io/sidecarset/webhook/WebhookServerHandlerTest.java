@@ -42,6 +42,8 @@ class WebhookServerHandlerTest {
   private final WebhookMetrics metrics = new WebhookMetrics();
   private final AtomicReference<Optional<String>> notReady =
       new AtomicReference<>(Optional.empty());
+  private final AtomicReference<Optional<String>> probeNotReady =
+      new AtomicReference<>(Optional.empty());
   private final EmbeddedChannel channel = newChannel();
   private final EmbeddedChannel responses =
       new EmbeddedChannel(new HttpResponseDecoder(), new HttpObjectAggregator(1 << 20));
