@@ -101,6 +101,7 @@ class ControllerFailoverE2E {
             LoadProfiles.finish(
                 run, E2eSettings.reportDir().resolve("controller-failover-loadgen.json"));
 
+        demo.saveLogs(E2eSettings.reportDir().resolve("logs"), "controller-failover");
         LOG.info("load:\n{}", load.summary());
         assertThat(load.dropped()).as("dropped requests, by outcome %s", load.outcomes()).isZero();
         assertThat(load.notSent()).isZero();

@@ -55,6 +55,7 @@ class HotUpgradeE2E {
                       LOG::info),
                   E2eSettings.reportDir(),
                   REPORT);
+      demo.saveLogs(E2eSettings.reportDir().resolve("logs"), "hot-upgrade");
       LOG.info("load:\n{}", result.load().summary());
       LOG.info("report: {}, picture: {}", result.files().json(), result.files().picture());
 

@@ -90,6 +90,7 @@ class HotUpgradeRollbackE2E {
             LoadProfiles.finish(
                 run, E2eSettings.reportDir().resolve("hot-upgrade-rollback-loadgen.json"));
 
+        demo.saveLogs(E2eSettings.reportDir().resolve("logs"), "hot-upgrade-rollback");
         LOG.info("load:\n{}", load.summary());
         assertThat(load.dropped()).as("dropped requests, by outcome %s", load.outcomes()).isZero();
         assertThat(load.notSent()).isZero();

@@ -30,6 +30,12 @@ public interface ContainerRuntime {
   /** The container's log (stdout and stderr). */
   String logs(Pod pod, String container);
 
+  /**
+   * The logs of every container the pod ran, exited ones included (an upgraded slot's old process),
+   * keyed {@code <container>.<n>} in start order: evidence kept before a scenario deletes its pods.
+   */
+  Map<String, String> allLogs(Pod pod);
+
   /** The images among {@code images} that the engine does not have. */
   List<String> missingImages(List<String> images);
 

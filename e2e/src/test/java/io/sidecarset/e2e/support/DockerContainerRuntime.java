@@ -45,6 +45,36 @@ final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public Map<String, String> allLogs(Pod pod) {
+    String ids =
+        docker(
+            "ps",
+            "--all",
+            "--quiet",
+            "--filter",
+            "label=" + POD_UID_LABEL + "=" + pod.getMetadata().getUid(),
+            "--filter",
+            "label=io.kubernetes.docker.type=container");
+    List<String> containers =
+        new ArrayList<>(ids.lines().map(String::trim).filter(s -> !s.isEmpty()).toList());
+    java.util.Collections.reverse(containers); // docker ps lists the newest first
+    Map<String, String> logs = new java.util.LinkedHashMap<>();
+    Map<String, Integer> seen = new java.util.HashMap<>();
+    for (String id : containers) {
+      String name =
+          docker(
+                  "inspect",
+                  "--format",
+                  "{{index .Config.Labels \"" + CONTAINER_NAME_LABEL + "\"}}",
+                  id)
+              .trim();
+      int n = seen.merge(name, 1, Integer::sum);
+      logs.put(name + "." + n, docker("logs", "--timestamps", id));
+    }
+    return logs;
+  }
+
+  @Override
   public List<String> missingImages(List<String> images) {
     List<String> missing = new ArrayList<>();
     for (String image : images) {

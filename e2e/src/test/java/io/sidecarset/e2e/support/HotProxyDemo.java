@@ -107,6 +107,23 @@ public final class HotProxyDemo implements AutoCloseable {
         List.of(ProductImages.PROXY_V1, ProductImages.PROXY_V2));
   }
 
+  /**
+   * Writes the log of every container the demo pod ran (old proxy processes included) to {@code
+   * dir/<prefix>-<container>.<n>.log}; never fails the scenario.
+   */
+  public void saveLogs(java.nio.file.Path dir, String prefix) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      for (var entry : tester.cluster().runtime().allLogs(pod()).entrySet()) {
+        java.nio.file.Files.writeString(
+            dir.resolve(prefix + "-" + entry.getKey() + ".log"), entry.getValue());
+      }
+    } catch (RuntimeException | java.io.IOException e) {
+      org.slf4j.LoggerFactory.getLogger(HotProxyDemo.class)
+          .warn("container logs not saved: {}", e.toString());
+    }
+  }
+
   @Override
   public void close() {
     tester.deleteSidecarSet(sidecarSet);

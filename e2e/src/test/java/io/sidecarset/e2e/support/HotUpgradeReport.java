@@ -56,7 +56,8 @@ public final class HotUpgradeReport {
       String podUid,
       List<HotUpgradeRun.UpgradeRecord> upgrades,
       HotUpgradeRun.Options options,
-      Throwable failure) {
+      Throwable failure,
+      double loadAverageBefore) {
     try {
       java.nio.file.Files.createDirectories(dir);
       Path json = dir.resolve(name + ".json");
@@ -64,6 +65,12 @@ public final class HotUpgradeReport {
       Path loadgen = dir.resolve(name + "-loadgen.json");
       load.writeJson(loadgen);
       ObjectNode root = summary(name, cluster, load, podUid, upgrades, options, failure);
+      ObjectNode machine = root.putObject("machine");
+      machine.put("cores", Runtime.getRuntime().availableProcessors());
+      machine.put("loadAverage1mBefore", round(loadAverageBefore));
+      machine.put("loadAverage1mAfter", round(loadAverage()));
+      machine.put(
+          "generatorDispatchLagP99Millis", millis(load.dispatchLag().getValueAtPercentile(99)));
       root.put("picture", picture.getFileName().toString());
       root.put("loadgenReport", loadgen.getFileName().toString());
       java.nio.file.Files.writeString(json, JSON.writeValueAsString(root));
@@ -232,6 +239,11 @@ public final class HotUpgradeReport {
             load.requests(),
             load.dropped());
     return TimelineSvg.render(title, seconds, windows, load.spec().ratePerSecond());
+  }
+
+  /** The machine's 1-minute load average (a shared machine: context for the latency figures). */
+  static double loadAverage() {
+    return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
   }
 
   private static double millis(long micros) {

@@ -136,6 +136,7 @@ public final class HotUpgradeRun {
       throws InterruptedException {
     Pod pod = onlyPod(target);
     String podUidBefore = pod.getMetadata().getUid();
+    double loadAverageBefore = HotUpgradeReport.loadAverage();
     InetSocketAddress endpoint = tester.cluster().endpoint(target.proxyPort());
     // the duration is a bound, never reached: the run is stopped after the cooldown
     LoadSpec spec =
@@ -196,7 +197,8 @@ public final class HotUpgradeRun {
             podUidBefore,
             records,
             options,
-            failure);
+            failure,
+            loadAverageBefore);
     return new Result(report, podUidBefore, List.copyOf(records), failure, files);
   }
 

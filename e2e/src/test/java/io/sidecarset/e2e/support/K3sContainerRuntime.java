@@ -44,6 +44,33 @@ final class K3sContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public Map<String, String> allLogs(Pod pod) {
+    String ids =
+        exec(
+            "crictl",
+            "ps",
+            "--all",
+            "--quiet",
+            "--label",
+            "io.kubernetes.pod.uid=" + pod.getMetadata().getUid());
+    Map<String, String> logs = new java.util.LinkedHashMap<>();
+    for (String id : ids.lines().map(String::trim).filter(s -> !s.isEmpty()).toList()) {
+      String name =
+          exec(
+                  "crictl",
+                  "inspect",
+                  "--output",
+                  "go-template",
+                  "--template",
+                  "{{.status.metadata.name}}",
+                  id)
+              .trim();
+      logs.put(name + "." + id.substring(0, Math.min(12, id.length())), exec("crictl", "logs", id));
+    }
+    return logs;
+  }
+
+  @Override
   public List<String> missingImages(List<String> images) {
     String listed = exec("crictl", "images", "-o", "json");
     return images.stream().filter(image -> !listed.contains(image)).toList();
