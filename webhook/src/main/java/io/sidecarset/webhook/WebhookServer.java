@@ -16,6 +16,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.sidecarset.core.inject.SidecarInjector;
+import io.sidecarset.core.validate.RevisionLookup;
 import io.sidecarset.core.validate.SidecarSetValidator;
 import io.sidecarset.webhook.admission.AdmissionHandler;
 import io.sidecarset.webhook.admission.AdmissionWarmup;
@@ -38,6 +39,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,9 +142,7 @@ public final class WebhookServer implements AutoCloseable {
             new PodMutationHandler(cache, new SidecarInjector(clock), metrics),
             SidecarSetValidationHandler.ENDPOINT,
             new SidecarSetValidationHandler(
-                cache,
-                new SidecarSetValidator(
-                    io.sidecarset.core.validate.RevisionLookup.ANY, cache::namespaceLabels)));
+                cache, new SidecarSetValidator(RevisionLookup.ANY, cache::namespaceLabels)));
     AtomicBoolean draining = new AtomicBoolean();
     Readiness probeReadiness =
         () -> draining.get() ? Optional.of("shutting down") : readiness.notReadyReason();
@@ -253,10 +253,8 @@ public final class WebhookServer implements AutoCloseable {
   @Override
   public void close() {
     serverChannel.close().syncUninterruptibly();
-    bossGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
-    workerGroup
-        .shutdownGracefully(0, 5, java.util.concurrent.TimeUnit.SECONDS)
-        .syncUninterruptibly();
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    workerGroup.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
     certificates.close();
     cache.close();
     metrics.close();

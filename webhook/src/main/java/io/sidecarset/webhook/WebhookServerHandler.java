@@ -90,7 +90,7 @@ public final class WebhookServerHandler extends SimpleChannelInboundHandler<Full
         respond(ctx, request, path, start, methodNotAllowed(HttpMethod.POST), false);
         return;
       }
-      respond(ctx, request, path, start, admit(admission, request), false);
+      respond(ctx, request, path, start, admit(admission, path, request), false);
       return;
     }
     switch (path) {
@@ -122,7 +122,7 @@ public final class WebhookServerHandler extends SimpleChannelInboundHandler<Full
         : OTHER_ENDPOINT;
   }
 
-  private FullHttpResponse admit(AdmissionHandler admission, FullHttpRequest request) {
+  private FullHttpResponse admit(AdmissionHandler admission, String path, FullHttpRequest request) {
     Optional<String> notReady = readiness.notReadyReason();
     if (notReady.isPresent()) {
       // better to fail the admission (failurePolicy decides) than to admit a pod uninjected
@@ -133,9 +133,7 @@ public final class WebhookServerHandler extends SimpleChannelInboundHandler<Full
           AdmissionReviewCodec.decode(new ByteBufInputStream(request.content()));
       AdmissionResponse response = admission.handle(admissionRequest);
       if (Boolean.FALSE.equals(response.getAllowed()) && response.getStatus() != null) {
-        metrics.denial(
-            new QueryStringDecoder(request.uri()).path(),
-            String.valueOf(response.getStatus().getReason()));
+        metrics.denial(path, String.valueOf(response.getStatus().getReason()));
       }
       FullHttpResponse http =
           new DefaultFullHttpResponse(

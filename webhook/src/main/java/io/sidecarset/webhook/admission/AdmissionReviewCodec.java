@@ -20,6 +20,11 @@ public final class AdmissionReviewCodec {
   public static final String API_VERSION = "admission.k8s.io/v1";
   public static final String KIND = "AdmissionReview";
 
+  /** {@code request.operation} values this webhook acts on. */
+  public static final String CREATE = "CREATE";
+
+  public static final String UPDATE = "UPDATE";
+
   static final int BAD_REQUEST = 400;
   static final int UNPROCESSABLE = 422;
 

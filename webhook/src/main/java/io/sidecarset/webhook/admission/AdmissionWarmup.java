@@ -126,7 +126,7 @@ public final class AdmissionWarmup {
   private static AdmissionRequest request(String group, String resource, String version) {
     AdmissionRequest request = new AdmissionRequest();
     request.setUid("warmup");
-    request.setOperation(PodMutationHandler.CREATE);
+    request.setOperation(AdmissionReviewCodec.CREATE);
     request.setResource(new GroupVersionResource(group, resource, version));
     return request;
   }

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.sidecarset.core.inject.InjectedSidecarSet;
 import io.sidecarset.core.inject.InjectionResult;
 import io.sidecarset.core.inject.SidecarInjector;
+import io.sidecarset.core.match.SidecarSetMatcher;
 import io.sidecarset.webhook.cluster.ClusterCache;
 import io.sidecarset.webhook.metrics.WebhookMetrics;
 import java.util.List;
@@ -29,7 +30,6 @@ public final class PodMutationHandler implements AdmissionHandler {
 
   public static final String ENDPOINT = "/mutate-pod";
   static final String POD_RESOURCE = "pods";
-  static final String CREATE = "CREATE";
 
   private final ClusterCache cache;
   private final SidecarInjector injector;
@@ -45,7 +45,8 @@ public final class PodMutationHandler implements AdmissionHandler {
   public AdmissionResponse handle(AdmissionRequest request) throws BadAdmissionRequestException {
     requirePods(request);
     String uid = request.getUid();
-    if (!CREATE.equals(request.getOperation()) || hasText(request.getSubResource())) {
+    if (!AdmissionReviewCodec.CREATE.equals(request.getOperation())
+        || hasText(request.getSubResource())) {
       return AdmissionResponses.allow(uid, List.of());
     }
     Pod pod = AdmissionReviewCodec.objectAs(request.getObject(), Pod.class, "object");
@@ -102,7 +103,7 @@ public final class PodMutationHandler implements AdmissionHandler {
     if (pod.getMetadata() != null && hasText(pod.getMetadata().getNamespace())) {
       return pod.getMetadata().getNamespace();
     }
-    return io.sidecarset.core.match.SidecarSetMatcher.DEFAULT_NAMESPACE;
+    return SidecarSetMatcher.DEFAULT_NAMESPACE;
   }
 
   private static boolean hasText(String value) {

@@ -32,8 +32,8 @@ public final class SidecarSetValidationHandler implements AdmissionHandler {
     requireSidecarSets(request);
     String uid = request.getUid();
     String operation = request.getOperation();
-    boolean create = PodMutationHandler.CREATE.equals(operation);
-    boolean update = "UPDATE".equals(operation);
+    boolean create = AdmissionReviewCodec.CREATE.equals(operation);
+    boolean update = AdmissionReviewCodec.UPDATE.equals(operation);
     if ((!create && !update) || hasText(request.getSubResource())) {
       // status updates by the controller go through the status subresource: nothing to check
       return AdmissionResponses.allow(uid, List.of());
