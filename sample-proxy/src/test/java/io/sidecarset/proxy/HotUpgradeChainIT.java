@@ -9,6 +9,7 @@ import io.sidecarset.loadgen.LoadRun;
 import io.sidecarset.loadgen.LoadSpec;
 import io.sidecarset.loadgen.TrafficKind;
 import io.sidecarset.loadgen.TrafficMix;
+import io.sidecarset.loadgen.WindowStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -150,8 +151,10 @@ class HotUpgradeChainIT {
       summary.append("\nold side exit after SIGTERM, ms: ").append(exitMillis);
       summary.append("\nnew connection after each handoff served by: ").append(servedBy);
       if (stopMillis.size() == HANDOFFS) {
-        summary.append("\nsteady window: ").append(report.window("steady", "handoff 1"));
-        summary.append("\nhandoff window: ").append(report.window("handoff 1", "chain end"));
+        summary.append("\nsteady window:  ").append(describe(report.window("steady", "handoff 1")));
+        summary
+            .append("\nhandoff window: ")
+            .append(describe(report.window("handoff 1", "chain end")));
       }
       Files.writeString(out.resolve("hot-upgrade-chain.txt"), summary);
       System.out.println(summary);
@@ -171,6 +174,19 @@ class HotUpgradeChainIT {
       assertThat(exitMillis).allSatisfy(ms -> assertThat(ms).isLessThan(1_500));
       assertThat(serving.isAlive()).isTrue();
     }
+  }
+
+  private static String describe(WindowStats w) {
+    var h = w.latencyMicros();
+    return String.format(
+        java.util.Locale.ROOT,
+        "requests %d, dropped %d; latency ms p50 %.2f p99 %.2f p99.9 %.2f max %.2f",
+        w.requests(),
+        w.dropped(),
+        h.getValueAtPercentile(50) / 1000.0,
+        h.getValueAtPercentile(99) / 1000.0,
+        h.getValueAtPercentile(99.9) / 1000.0,
+        h.getMaxValue() / 1000.0);
   }
 
   /** Waits until two consecutive seconds had a p99 under 50 ms (or {@code max} passed). */
