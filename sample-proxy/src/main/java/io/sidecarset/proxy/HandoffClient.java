@@ -65,6 +65,14 @@ final class HandoffClient {
    * for the predecessor.
    */
   static Outcome takeOver(Path path, Duration timeout, Adopter adopter) {
+    return takeOver(path, timeout, adopter, Duration.ZERO);
+  }
+
+  /**
+   * As {@link #takeOver(Path, Duration, Adopter)}, holding the received fd for {@code pauseAfterFd}
+   * before accepting on it (the fault-injection seam, see {@link #PAUSE_AFTER_FD_PROPERTY}).
+   */
+  static Outcome takeOver(Path path, Duration timeout, Adopter adopter, Duration pauseAfterFd) {
     if (!Files.exists(path)) {
       return new Outcome.NoPredecessor("no handoff socket at " + path);
     }
@@ -108,7 +116,7 @@ final class HandoffClient {
         return new Outcome.Failed(
             "the inherited listening socket is blocking; a blocked accept would stall an event loop");
       }
-      pauseForTests();
+      pauseForTests(pauseAfterFd);
       InetSocketAddress address;
       try {
         address = adopter.serveOn(fd);
@@ -133,12 +141,12 @@ final class HandoffClient {
     }
   }
 
-  private static void pauseForTests() {
-    long millis = Long.getLong(PAUSE_AFTER_FD_PROPERTY, 0);
-    if (millis > 0) {
-      LOG.warn("test seam: holding the received fd for {} ms before accepting on it", millis);
+  private static void pauseForTests(Duration pause) {
+    if (!pause.isZero()) {
+      LOG.warn(
+          "test seam: holding the received fd for {} ms before accepting on it", pause.toMillis());
       try {
-        Thread.sleep(millis);
+        Thread.sleep(pause.toMillis());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -105,7 +105,11 @@ final class ProxyProcess {
 
   private void takeOverOrBind() throws Exception {
     HandoffClient.Outcome outcome =
-        HandoffClient.takeOver(options.handoffSocket(), options.handoffTimeout(), server::serveOn);
+        HandoffClient.takeOver(
+            options.handoffSocket(),
+            options.handoffTimeout(),
+            server::serveOn,
+            Duration.ofMillis(Long.getLong(HandoffClient.PAUSE_AFTER_FD_PROPERTY, 0)));
     if (outcome instanceof HandoffClient.Outcome.Taken taken) {
       LOG.info(
           "took over {}: accepting {} us after receiving the fd; predecessor stopped accepting {}",
