@@ -211,8 +211,15 @@ public final class HotUpgradeReport {
       List<HotUpgradeRun.UpgradeRecord> upgrades,
       HotUpgradeRun.Options options) {
     List<TimelineSvg.Second> seconds = new ArrayList<>();
-    for (SecondStats s : load.perSecond()) {
-      seconds.add(new TimelineSvg.Second(s.second(), s.ok(), s.dropped(), s.p99Micros() / 1000.0));
+    List<SecondStats> perSecond = load.perSecond();
+    for (int i = 0; i < perSecond.size(); i++) {
+      SecondStats s = perSecond.get(i);
+      boolean partialLast =
+          i == perSecond.size() - 1 && s.sent() + s.notSent() < load.spec().ratePerSecond() * 0.99;
+      if (!partialLast) { // the run is stopped mid-second: its last second is not a full one
+        seconds.add(
+            new TimelineSvg.Second(s.second(), s.ok(), s.dropped(), s.p99Micros() / 1000.0));
+      }
     }
     List<TimelineSvg.Window> windows = new ArrayList<>();
     for (HotUpgradeRun.UpgradeRecord u : upgrades) {
@@ -231,13 +238,14 @@ public final class HotUpgradeReport {
     String title =
         String.format(
             Locale.ROOT,
-            "%s: %d hot upgrades at %.0f req/s offered (%s), %d requests, %d dropped",
+            "%s: %d hot upgrades, %d requests, %d dropped%n%.0f req/s offered open loop (%s),"
+                + " no retries; upgrades shaded",
             name,
             upgrades.size(),
-            load.spec().ratePerSecond(),
-            load.spec().mix(),
             load.requests(),
-            load.dropped());
+            load.dropped(),
+            load.spec().ratePerSecond(),
+            load.spec().mix());
     return TimelineSvg.render(title, seconds, windows, load.spec().ratePerSecond());
   }
 

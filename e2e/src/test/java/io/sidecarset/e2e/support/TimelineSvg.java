@@ -19,13 +19,19 @@ public final class TimelineSvg {
   private static final int WIDTH = 1000;
   private static final int LEFT = 70;
   private static final int RIGHT = 20;
-  private static final int TOP = 50;
+  private static final int TOP = 62;
   private static final int PANEL = 150;
   private static final int GAP = 40;
   private static final int BOTTOM = 40;
 
   private TimelineSvg() {}
 
+  /**
+   * @param title one or more lines (separated by {@code \n}); the first is the heading
+   * @param seconds the run's seconds, in order
+   * @param windows spans to shade, e.g. the upgrades
+   * @param offeredPerSecond drawn as a dashed line on the throughput panel
+   */
   public static String render(
       String title, List<Second> seconds, List<Window> windows, double offeredPerSecond) {
     int height = TOP + 3 * PANEL + 2 * GAP + BOTTOM;
@@ -42,7 +48,15 @@ public final class TimelineSvg {
             WIDTH,
             height));
     svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-    svg.append(text(LEFT, 22, escape(title), "font-size=\"15\" font-weight=\"bold\""));
+    String[] titleLines = title.split("\n");
+    for (int i = 0; i < titleLines.length; i++) {
+      svg.append(
+          text(
+              LEFT,
+              20 + 17 * i,
+              escape(titleLines[i]),
+              i == 0 ? "font-size=\"15\" font-weight=\"bold\"" : "font-size=\"12\" fill=\"#333\""));
+    }
 
     int panelsBottom = TOP + 3 * PANEL + 2 * GAP;
     for (Window window : windows) {
