@@ -99,15 +99,21 @@ final class JitWarmup {
   private static int drive(
       EventLoopGroup group, InetSocketAddress proxy, int requests, Duration timeout)
       throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     int h2 = requests / 5;
     int perConnection = requests / 5;
     var h2Done = H2WarmupClient.run(group.next(), proxy, h2);
-    int ok = chains(group, proxy, requests - h2 - perConnection, false, timeout);
-    ok += chains(group, proxy, perConnection, true, timeout);
-    if (h2Done.await(timeout.toMillis()) && h2Done.isSuccess()) {
+    int ok = chains(group, proxy, requests - h2 - perConnection, false, remaining(deadline));
+    ok += chains(group, proxy, perConnection, true, remaining(deadline));
+    if (h2Done.await(remaining(deadline).toMillis()) && h2Done.isSuccess()) {
       ok += h2Done.getNow();
     }
     return ok;
+  }
+
+  /** What is left until {@code deadline} (at least 1 ms: a wait of 0 would wait forever). */
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
   }
 
   private static int chains(

@@ -60,7 +60,7 @@ class HandoffFailureIT {
       fx.startEcho(appPort);
       List<String> args = List.of("--drain-timeout", "3s");
       ManagedProcess v1 = fx.startProxy("proxy-v1", 1, 0, "v1", port, appPort, args, List.of());
-      v1.awaitLog("listening on", Duration.ofSeconds(20));
+      v1.awaitLog("listening on", Duration.ofSeconds(60));
       LoadReport report;
       try (LoadRun run =
           LoadGenerator.start(load(port, 1_000, Duration.ofMinutes(3), Duration.ofSeconds(5)))) {
@@ -91,7 +91,7 @@ class HandoffFailureIT {
         v1.awaitLog("idle until SIGTERM", Duration.ofSeconds(10));
         Thread.sleep(2_000);
         run.stop();
-        report = run.awaitCompletion(Duration.ofSeconds(30));
+        report = run.awaitCompletion(Duration.ofSeconds(60));
       }
       System.out.println(report.summary());
       assertThat(report.dropped()).as(report.summary()).isZero();
@@ -105,7 +105,7 @@ class HandoffFailureIT {
       fx.startEcho(appPort);
       ManagedProcess v1 =
           fx.startProxy("proxy-v1", 1, 0, "v1", port, appPort, List.of(), List.of());
-      v1.awaitLog("listening on", Duration.ofSeconds(20));
+      v1.awaitLog("listening on", Duration.ofSeconds(60));
       LoadReport report;
       // requests wait in the accept queue while v1 is frozen: allow them longer than the freeze
       try (LoadRun run =
@@ -124,7 +124,7 @@ class HandoffFailureIT {
                 List.of(
                     "--handoff-timeout", "1s", "--bind-timeout", "1s", "--warmup-requests", "0"),
                 List.of());
-        int exit = v2.awaitExit(Duration.ofSeconds(30));
+        int exit = v2.awaitExit(Duration.ofSeconds(60));
         run.mark("thaw");
         v1.signal("CONT");
         assertThat(exit).as("the successor fails (its postStart fails with it)").isEqualTo(1);
@@ -134,7 +134,7 @@ class HandoffFailureIT {
         assertThat(servedBy()).isEqualTo("v1");
         v1.awaitLog("handoff attempt failed, still serving", Duration.ofSeconds(10));
         run.stop();
-        report = run.awaitCompletion(Duration.ofSeconds(30));
+        report = run.awaitCompletion(Duration.ofSeconds(60));
       }
       System.out.println(report.summary());
       assertThat(report.dropped()).as(report.summary()).isZero();
@@ -176,20 +176,20 @@ class HandoffFailureIT {
       fx.startEcho(appPort);
       ManagedProcess v1 =
           fx.startProxy("proxy-v1", 1, 0, "v1", port, appPort, List.of(), List.of());
-      v1.awaitLog("waiting for a successor", Duration.ofSeconds(20));
+      v1.awaitLog("waiting for a successor", Duration.ofSeconds(60));
       v1.kill();
       assertThat(fx.handoffSocket()).exists();
       ManagedProcess v2 =
           fx.startProxy(
               "proxy-v2", 2, 1, "v2", port, appPort, List.of("--warmup-requests", "0"), List.of());
-      v2.awaitLog("listening on", Duration.ofSeconds(30));
+      v2.awaitLog("listening on", Duration.ofSeconds(60));
       assertThat(v2.log()).contains("nobody listens on");
       assertThat(servedBy()).isEqualTo("v2");
       // and the chain goes on from the new server
       ManagedProcess v3 =
           fx.startProxy(
               "proxy-v3", 3, 2, "v1", port, appPort, List.of("--warmup-requests", "0"), List.of());
-      v3.awaitLog("took over", Duration.ofSeconds(30));
+      v3.awaitLog("took over", Duration.ofSeconds(60));
       assertThat(servedBy()).isEqualTo("v1");
     }
   }
@@ -200,13 +200,13 @@ class HandoffFailureIT {
       fx.startEcho(appPort);
       ManagedProcess serving =
           fx.startProxy("proxy-v2", 2, 0, "v2", port, appPort, List.of(), List.of());
-      serving.awaitLog("waiting for a successor", Duration.ofSeconds(20));
+      serving.awaitLog("waiting for a successor", Duration.ofSeconds(60));
       ManagedProcess restartedOld =
           fx.startProxy("proxy-v1", 1, 2, "v1", port, appPort, List.of(), List.of());
-      restartedOld.awaitLog("idle: not binding", Duration.ofSeconds(20));
+      restartedOld.awaitLog("idle: not binding", Duration.ofSeconds(60));
       ManagedProcess empty =
           fx.startProxy("proxy-empty", 0, 0, "v0", port, appPort, List.of(), List.of());
-      empty.awaitLog("idle: not binding", Duration.ofSeconds(20));
+      empty.awaitLog("idle: not binding", Duration.ofSeconds(60));
       assertThat(fx.state(1)).startsWith("idle " + restartedOld.pid() + " ");
       assertThat(restartedOld.holdsListener(port)).isFalse();
       assertThat(servedBy()).isEqualTo("v2");

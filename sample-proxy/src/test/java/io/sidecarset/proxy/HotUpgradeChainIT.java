@@ -64,7 +64,7 @@ class HotUpgradeChainIT {
       List<String> args = List.of("--drain-timeout", DurationText.format(DRAIN));
       ManagedProcess serving =
           fx.startProxy("proxy-v1", 1, 0, "v1", port, appPort, args, List.of());
-      serving.awaitLog("listening on", Duration.ofSeconds(30));
+      serving.awaitLog("listening on", Duration.ofSeconds(60));
       assertThat(HttpProbe.get(port, "/first").header(SampleProxyContract.VERSION_HEADER))
           .isEqualTo("v1");
       warmUp(port);
@@ -129,7 +129,7 @@ class HotUpgradeChainIT {
             serving = next;
             // the next upgrade of the same pod comes when this one has settled, as a controller
             // paces a rollout; a new JVM every few seconds would measure this 2-core box's JIT
-            awaitSettled(run, Duration.ofSeconds(30));
+            awaitSettled(run, Duration.ofSeconds(60));
           }
           run.mark("chain end");
           exitMillis.add(checkIdleAndTerminate(draining, port));
@@ -138,7 +138,7 @@ class HotUpgradeChainIT {
           chainFailure = t;
         } finally {
           run.stop();
-          report = run.awaitCompletion(Duration.ofSeconds(30));
+          report = run.awaitCompletion(Duration.ofSeconds(60));
           sampler.interrupt();
         }
       }
@@ -212,7 +212,7 @@ class HotUpgradeChainIT {
                 .duration(Duration.ofSeconds(8))
                 .mix(TrafficMix.of(60, 20, 20))
                 .build())) {
-      warm.awaitCompletion(Duration.ofSeconds(30));
+      warm.awaitCompletion(Duration.ofSeconds(60));
     }
   }
 

@@ -75,7 +75,7 @@ final class ProxyProcesses implements AutoCloseable {
   ManagedProcess startEcho(int port) throws IOException {
     ManagedProcess p =
         start("echo", List.of(), List.of("echo", "--listen", "127.0.0.1:" + port), Map.of());
-    p.awaitLog("listening on", Duration.ofSeconds(20));
+    p.awaitLog("listening on", Duration.ofSeconds(60));
     return p;
   }
 
