@@ -183,6 +183,8 @@ final class ProxyProcess {
                   connections,
                   (System.nanoTime() - t0) / 1_000_000);
               setState(ProcessState.State.IDLE);
+              // an idle old side may wait minutes for its reset: give the heap back to the pod
+              System.gc();
             });
   }
 
