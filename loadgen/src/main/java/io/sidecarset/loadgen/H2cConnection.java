@@ -101,7 +101,16 @@ final class H2cConnection {
 
   /** False once the connection failed, got GOAWAY or closed: new requests need a fresh one. */
   boolean acceptsNewStreams() {
-    return !failed && !goAwayReceived && !closed && (!connected || parent.isActive());
+    return !failed && !goAwayReceived() && !closed && (!connected || parent.isActive());
+  }
+
+  /**
+   * Asks the codec, not only our own flag: the codec records the GOAWAY and closes the refused
+   * streams before the frame reaches {@link ConnectionWatcher}, and those closes free stream slots
+   * that must not be handed to a waiting request on this connection.
+   */
+  private boolean goAwayReceived() {
+    return goAwayReceived || codec.connection().goAwayReceived();
   }
 
   void submit(RequestAttempt attempt) {
@@ -209,6 +218,8 @@ final class H2cConnection {
     streamsInUse--;
     if (!acceptsNewStreams()) {
       rerouteWaitingForStream();
+      // our flag, not the codec's: the codec may still be closing refused streams; the watcher
+      // closes a drained connection once the GOAWAY frame reaches it
       if (goAwayReceived && streamsInUse == 0) {
         parent.close();
       }

@@ -5,11 +5,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -19,6 +21,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
@@ -39,6 +42,7 @@ import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
@@ -46,6 +50,7 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -82,9 +87,11 @@ final class TestHttpServer implements AutoCloseable {
     /** h1: 200 with {@code Connection: close}, then close. h2: 200, then a graceful GOAWAY. */
     OK_THEN_CLOSE,
     /**
-     * h2 only: 200, then the two-phase GOAWAY a draining proxy sends: first last-stream-id 2^31-1
-     * ("stop opening streams"), then after {@link #GOAWAY_PHASE_GAP_MILLIS} the real one, then
-     * close once the streams are done. (h1: same as {@link #OK_THEN_CLOSE}.)
+     * h2 only: 200, then the two-phase GOAWAY a draining proxy sends (RFC 9113 §6.8): first
+     * last-stream-id 2^31-1 ("stop opening streams") with a PING; when the PING's ack arrives, the
+     * client has read that GOAWAY and every stream it opened before is already here, so the real
+     * GOAWAY (last stream created) refuses nothing; then close once the streams are done. No timer:
+     * it holds however late either side runs. (h1: same as {@link #OK_THEN_CLOSE}.)
      */
     OK_THEN_TWO_PHASE_GOAWAY,
     /** h2 only: GOAWAY with last-stream-id below this stream, which is never answered. */
@@ -101,7 +108,17 @@ final class TestHttpServer implements AutoCloseable {
     }
   }
 
-  static final long GOAWAY_PHASE_GAP_MILLIS = 100;
+  /**
+   * How long a closing h2 connection waits for its active streams before closing anyway. Above the
+   * ITs' patient request timeout, so only a client that never finishes a stream hits it.
+   */
+  static final long GRACEFUL_CLOSE_DEADLINE_MILLIS = 10_000;
+
+  /** How long a closed h2 connection keeps reading (and discarding) until the client closes too. */
+  static final long LINGER_MILLIS = 10_000;
+
+  /** The payload of the PING that ends the first phase of a two-phase GOAWAY. */
+  private static final long DRAIN_PING = 0x5349444543415253L;
 
   private static final byte[] BODY = "ok\n".getBytes(CharsetUtil.US_ASCII);
 
@@ -113,6 +130,8 @@ final class TestHttpServer implements AutoCloseable {
   private final Set<Long> sequences = ConcurrentHashMap.newKeySet();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong connectionsAccepted = new AtomicLong();
+  private final AtomicLong goAwaysSent = new AtomicLong();
+  private volatile boolean shuttingDown;
 
   private final boolean trackSequences;
 
@@ -180,6 +199,11 @@ final class TestHttpServer implements AutoCloseable {
     return connectionsAccepted.get();
   }
 
+  /** h2 connections the server began to shut down with a GOAWAY (each counted once). */
+  long goAwaysSent() {
+    return goAwaysSent.get();
+  }
+
   private Action record(TrafficKind kind, CharSequence sequence) {
     if (trackSequences && sequence != null && !sequences.add(Long.parseLong(sequence.toString()))) {
       duplicates.incrementAndGet();
@@ -189,6 +213,7 @@ final class TestHttpServer implements AutoCloseable {
 
   @Override
   public void close() {
+    shuttingDown = true; // no lingering from here on
     serverChannel.close().syncUninterruptibly();
     connections.close().awaitUninterruptibly();
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -207,7 +232,11 @@ final class TestHttpServer implements AutoCloseable {
           return; // need more bytes to decide
         }
         if (prefixMatches) {
-          Http2FrameCodec codec = Http2FrameCodecBuilder.forServer().build();
+          Http2FrameCodec codec =
+              Http2FrameCodecBuilder.forServer()
+                  .gracefulShutdownTimeoutMillis(GRACEFUL_CLOSE_DEADLINE_MILLIS)
+                  .build();
+          ctx.pipeline().addFirst(new LingeringClose());
           ctx.pipeline()
               .addLast(
                   codec,
@@ -217,7 +246,8 @@ final class TestHttpServer implements AutoCloseable {
                         protected void initChannel(Http2StreamChannel ch) {
                           ch.pipeline().addLast(new H2StreamHandler());
                         }
-                      }));
+                      }),
+                  new SecondGoAwayOnPingAck(codec));
         } else {
           ctx.pipeline()
               .addLast(new HttpServerCodec(), new HttpObjectAggregator(65536), new H1Handler());
@@ -268,6 +298,67 @@ final class TestHttpServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Second phase of {@link Action#OK_THEN_TWO_PHASE_GOAWAY}: the client acked the PING sent with
+   * the first GOAWAY, so it opens no more streams here; name the last one it did open, then close.
+   */
+  private static final class SecondGoAwayOnPingAck extends ChannelInboundHandlerAdapter {
+    private final Http2FrameCodec codec;
+
+    SecondGoAwayOnPingAck(Http2FrameCodec codec) {
+      this.codec = codec;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (msg instanceof Http2PingFrame ping && ping.ack() && ping.content() == DRAIN_PING) {
+        int lastStream = codec.connection().remote().lastStreamCreated();
+        codec.goAway(
+            ctx.pipeline().context(codec),
+            lastStream,
+            Http2Error.NO_ERROR.code(),
+            Unpooled.EMPTY_BUFFER,
+            ctx.newPromise());
+        ctx.channel().close(); // the GOAWAY is sent: close once no stream is active
+        return;
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
+
+  /**
+   * The close of an h2 connection, done as HTTP servers do it (lingering close): flush, send FIN,
+   * and keep reading and discarding until the client closes too, or {@link #LINGER_MILLIS}. A plain
+   * close with client bytes still unread (streams the client sent before it saw the GOAWAY) makes
+   * the kernel answer with RST, and the client may then lose responses and the GOAWAY it had not
+   * read yet: streams at or below last-stream-id would end as EOF, with no server fault.
+   */
+  private final class LingeringClose extends ChannelDuplexHandler {
+    private boolean lingering;
+
+    @Override
+    public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+      if (lingering || shuttingDown || !ctx.channel().isActive()) {
+        ctx.close(promise);
+        return;
+      }
+      lingering = true;
+      ctx.channel().closeFuture().addListener(closed -> promise.trySuccess());
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER)
+          .addListener(flushed -> ((DuplexChannel) ctx.channel()).shutdownOutput());
+      ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (lingering) {
+        ReferenceCountUtil.release(msg); // the client's FIN ends the connection (no half-closure)
+        return;
+      }
+      ctx.fireChannelRead(msg);
+    }
+  }
+
   private final class H2StreamHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -283,18 +374,22 @@ final class TestHttpServer implements AutoCloseable {
           case STATUS_503 -> respond(ctx, 503);
           case OK_THEN_CLOSE -> {
             respond(ctx, 200);
-            parent.close(); // Http2ConnectionHandler: GOAWAY(last created stream), then drain
+            if (!parent.pipeline().get(Http2FrameCodec.class).connection().goAwaySent()) {
+              goAwaysSent.incrementAndGet();
+            }
+            // Http2ConnectionHandler: GOAWAY(last created stream), close once no stream is active
+            // (or after GRACEFUL_CLOSE_DEADLINE_MILLIS); LingeringClose then drains the socket
+            parent.close();
           }
           case OK_THEN_TWO_PHASE_GOAWAY -> {
             respond(ctx, 200);
             Http2FrameCodec codec = parent.pipeline().get(Http2FrameCodec.class);
             if (!codec.connection().goAwaySent()) {
-              parent.writeAndFlush(
+              goAwaysSent.incrementAndGet();
+              parent.write(
                   new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)
                       .setExtraStreamIds(Integer.MAX_VALUE));
-              parent
-                  .eventLoop()
-                  .schedule(() -> parent.close(), GOAWAY_PHASE_GAP_MILLIS, TimeUnit.MILLISECONDS);
+              parent.writeAndFlush(new DefaultHttp2PingFrame(DRAIN_PING));
             }
           }
           case RESET -> ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
