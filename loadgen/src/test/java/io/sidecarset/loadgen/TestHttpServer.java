@@ -357,6 +357,15 @@ final class TestHttpServer implements AutoCloseable {
       }
       ctx.fireChannelRead(msg);
     }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (lingering) {
+        ctx.close(); // e.g. the client reset the connection it was done with: nothing left to do
+        return;
+      }
+      ctx.fireExceptionCaught(cause);
+    }
   }
 
   private final class H2StreamHandler extends ChannelInboundHandlerAdapter {
