@@ -83,7 +83,7 @@ class WebhookServerIT {
     tester.createWebhookConfigurations();
 
     webhookClient = tester.newClient();
-    webhook = WebhookServer.start(tester.config(), webhookClient, CLOCK);
+    webhook = WebhookServer.start(WebhookTester.config(), webhookClient, CLOCK);
     address = webhook.localAddress();
     https = WebhookTester.httpsClient(tester.storedCa());
     await()

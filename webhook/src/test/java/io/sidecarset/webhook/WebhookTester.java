@@ -80,7 +80,7 @@ public final class WebhookTester implements AutoCloseable {
   }
 
   /** Settings for a webhook on an ephemeral loopback port with this fixture's names. */
-  public WebhookConfig config(String... flags) {
+  public static WebhookConfig config(String... flags) {
     String[] all = new String[flags.length + 8];
     all[0] = "--port=0";
     all[1] = "--bind-address=127.0.0.1";

@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -304,6 +305,8 @@ public final class AdmissionLoadBenchmark {
               host,
               false,
               pid);
+      HttpClient probe = WebhookTester.httpsClient(ca);
+      Map<String, Double> serverBefore = serverBuckets(probe, address);
       Phase main =
           phase(
               client,
@@ -317,8 +320,8 @@ public final class AdmissionLoadBenchmark {
               pid);
 
       line(
-          "| phase | rate/s | duration | sent | errors | p50 ms | p99 ms | p99.9 ms | max ms | webhook RSS max MiB | webhook CPU ms/request |");
-      line("|---|---|---|---|---|---|---|---|---|---|---|");
+          "| phase | rate/s | duration | sent | errors | p50 ms | p99 ms | p99.9 ms | max ms | webhook RSS max MiB | webhook CPU ms/request | machine load (1 min avg, start → end) |");
+      line("|---|---|---|---|---|---|---|---|---|---|---|---|");
       for (Phase p : List.of(ramp, warm, baseline, main)) {
         line(p.row());
       }
@@ -334,6 +337,16 @@ public final class AdmissionLoadBenchmark {
           main.result.failed() == 0 ? "met" : "MISSED",
           main.rssMaxKb / 1024 <= 256 ? "met" : "MISSED",
           vm(pid, "VmHWM") / 1024);
+      Map<String, Double> serverAfter = serverBuckets(probe, address);
+      double served = serverAfter.get("+Inf") - serverBefore.get("+Inf");
+      line(
+          "server side (request read → response written, the webhook's own histogram): <= 1 ms"
+              + " %.2f%%, <= 2 ms %.2f%%, <= 5 ms %.2f%%, <= 10 ms %.2f%% of %.0f",
+          100 * (serverAfter.get("0.001") - serverBefore.get("0.001")) / served,
+          100 * (serverAfter.get("0.002") - serverBefore.get("0.002")) / served,
+          100 * (serverAfter.get("0.005") - serverBefore.get("0.005")) / served,
+          100 * (serverAfter.get("0.01") - serverBefore.get("0.01")) / served,
+          served);
       if (main.result.firstFailure() != null) {
         line("first error: %s", main.result.firstFailure());
       }
@@ -344,8 +357,8 @@ public final class AdmissionLoadBenchmark {
           args.stepDuration().toSeconds(), P99_CEILING_MS);
       line("");
       line(
-          "| phase | rate/s | duration | sent | errors | p50 ms | p99 ms | p99.9 ms | max ms | webhook RSS max MiB | webhook CPU ms/request |");
-      line("|---|---|---|---|---|---|---|---|---|---|---|");
+          "| phase | rate/s | duration | sent | errors | p50 ms | p99 ms | p99.9 ms | max ms | webhook RSS max MiB | webhook CPU ms/request | machine load (1 min avg, start → end) |");
+      line("|---|---|---|---|---|---|---|---|---|---|---|---|");
       double best =
           main.result.failed() == 0 && ms(main.result.latency(), 99) <= P99_CEILING_MS
               ? args.rate()
@@ -383,6 +396,8 @@ public final class AdmissionLoadBenchmark {
     Result result;
     long rssMaxKb;
     double cpuMsPerRequest;
+    String loadStart;
+    String loadEnd;
 
     Phase(String name, double rate, Duration duration) {
       this.name = name;
@@ -394,7 +409,7 @@ public final class AdmissionLoadBenchmark {
       Histogram h = result.latency();
       return String.format(
           Locale.ROOT,
-          "| %s | %.0f | %d s | %d | %d | %.2f | %.2f | %.2f | %.2f | %d | %.3f |",
+          "| %s | %.0f | %d s | %d | %d | %.2f | %.2f | %.2f | %.2f | %d | %.3f | %s → %s |",
           name,
           rate,
           duration.toSeconds(),
@@ -405,7 +420,9 @@ public final class AdmissionLoadBenchmark {
           ms(h, 99.9),
           h.getMaxValue() / 1e6,
           rssMaxKb / 1024,
-          cpuMsPerRequest);
+          cpuMsPerRequest,
+          loadStart,
+          loadEnd);
     }
   }
 
@@ -421,6 +438,7 @@ public final class AdmissionLoadBenchmark {
       long pid)
       throws Exception {
     Phase phase = new Phase(name, rate, duration);
+    phase.loadStart = loadAverage();
     long cpuBefore = cpuTicks(pid);
     Thread sampler =
         new Thread(
@@ -461,6 +479,7 @@ public final class AdmissionLoadBenchmark {
       sampler.interrupt();
       sampler.join();
     }
+    phase.loadEnd = loadAverage();
     long ticks = cpuTicks(pid) - cpuBefore;
     phase.cpuMsPerRequest = ticks * 10.0 / Math.max(1, phase.result.sent()); // USER_HZ = 100
     System.out.println(phase.row());
@@ -520,6 +539,33 @@ public final class AdmissionLoadBenchmark {
       // process gone
     }
     return 0;
+  }
+
+  /** The cumulative bucket counts of successful /mutate-pod requests, by upper bound. */
+  private static Map<String, Double> serverBuckets(HttpClient https, InetSocketAddress address)
+      throws Exception {
+    Map<String, Double> buckets = new java.util.HashMap<>();
+    String prefix =
+        "sidecarset_webhook_requests_seconds_bucket{code=\"200\",endpoint=\"/mutate-pod\",le=\"";
+    for (String metric : WebhookTester.get(https, address, "/metrics").body().split("\n")) {
+      if (metric.startsWith(prefix)) {
+        String le = metric.substring(prefix.length(), metric.indexOf('"', prefix.length()));
+        buckets.put(le, Double.parseDouble(metric.substring(metric.lastIndexOf(' ') + 1)));
+      }
+    }
+    for (String le : List.of("0.001", "0.002", "0.005", "0.01", "+Inf")) {
+      buckets.putIfAbsent(le, 0.0);
+    }
+    return buckets;
+  }
+
+  /** The 1-minute load average: how busy the shared machine was. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "?";
+    }
   }
 
   /** utime + stime of the process, in clock ticks. */

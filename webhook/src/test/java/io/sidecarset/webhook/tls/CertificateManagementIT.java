@@ -68,7 +68,7 @@ class CertificateManagementIT {
   private WebhookServer startWebhook(Clock clock, String... flags) throws InterruptedException {
     KubernetesClient client = tester.newClient();
     clients.add(client);
-    WebhookConfig config = tester.config(flags);
+    WebhookConfig config = WebhookTester.config(flags);
     WebhookServer server = WebhookServer.start(config, client, clock);
     synchronized (servers) {
       servers.add(server);
@@ -102,7 +102,7 @@ class CertificateManagementIT {
   }
 
   private static List<String> servingNames() {
-    return new WebhookTester().config().servingNames();
+    return WebhookTester.config().servingNames();
   }
 
   private void assertBundlesEqualStoredCa() {
