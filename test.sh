@@ -31,7 +31,10 @@ step "Kubernetes binaries (built from Debian's source package once, then cached)
 e2e/cluster/local-cluster.sh build
 
 if [ "$e2e" = true ]; then
-  step "local cluster (etcd, apiserver, scheduler, controller-manager, kubelet on Docker)"
+  step "local cluster (etcd, apiserver, scheduler, controller-manager, kubelet on Docker), from a clean slate"
+  # down wipes etcd and the pod containers: no release or pod of an earlier run is left to
+  # disturb this one
+  e2e/cluster/local-cluster.sh down
   e2e/cluster/local-cluster.sh up
   step "JRE base image for Jib (debootstrap, no registry)"
   e2e/cluster/base-image.sh
