@@ -78,6 +78,6 @@ java -cp "e2e/target/test-classes:$(cat e2e/target/demo.classpath)" \
   -Dsidecarset.charts.dir="$ROOT/charts" \
   -Dsidecarset.e2e.workDir="$ROOT/e2e/target/e2e-work" \
   -Dsidecarset.e2e.reportDir="$ROOT/e2e/target/e2e-report" \
-  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.log.io.fabric8=error \
   io.sidecarset.e2e.demo.HotUpgradeDemo --upgrades "$upgrades" --rate "$rate" || status=$?
 exit "$status"
