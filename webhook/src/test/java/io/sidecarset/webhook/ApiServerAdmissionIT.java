@@ -23,11 +23,17 @@ import io.sidecarset.api.SidecarSetAnnotations;
 import io.sidecarset.api.v1alpha1.SidecarContainerUpgradeStrategy;
 import io.sidecarset.api.v1alpha1.SidecarSet;
 import io.sidecarset.core.inject.SidecarInjector;
+import io.sidecarset.webhook.tls.CertificateSecretCodec;
+import io.sidecarset.webhook.tls.PemCodec;
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * A real kube-apiserver calls the webhook: it trusts the CA the webhook wrote into the
  * configurations, applies the JSON Patch to pods it stores, and refuses SidecarSets the webhook
  * denies, relaying the field paths. Admission URLs are {@code https://127.0.0.1:<port>} (local
- * mode: no Service routing without kube-proxy).
+ * mode: no Service routing without kube-proxy). The webhook starts before the CRD exists and
+ * becomes ready once it appears.
  */
 class ApiServerAdmissionIT {
 
@@ -61,7 +68,6 @@ class ApiServerAdmissionIT {
         new KubernetesClientBuilder()
             .withConfig(Config.fromKubeconfig(apiserver.kubeconfig().toFile()))
             .build();
-    installCrd();
     for (String namespace : List.of(SYSTEM, SHOP)) {
       admin
           .namespaces()
@@ -102,7 +108,31 @@ class ApiServerAdmissionIT {
             "--cert-hosts=127.0.0.1",
             "--mutating-configuration=" + MUTATING,
             "--validating-configuration=" + VALIDATING);
+    // started before the CRD exists: it must not serve admissions yet, and must recover by itself
     webhook = WebhookServer.start(config, webhookClient, Clock.systemUTC());
+    HttpClient https =
+        WebhookTester.httpsClient(
+            PemCodec.certificates(
+                new String(
+                    Base64.getDecoder()
+                        .decode(
+                            admin
+                                .secrets()
+                                .inNamespace(SYSTEM)
+                                .withName(config.secretName())
+                                .get()
+                                .getData()
+                                .get(CertificateSecretCodec.CA_CERT)),
+                    StandardCharsets.UTF_8)));
+    HttpResponse<String> beforeCrd = WebhookTester.get(https, webhook.localAddress(), "/readyz");
+    assertThat(beforeCrd.statusCode()).isEqualTo(503);
+    assertThat(beforeCrd.body()).contains("caches not synced");
+    installCrd();
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> WebhookTester.get(https, webhook.localAddress(), "/readyz").statusCode() == 200);
 
     // the apiserver reads webhook configurations through its own informer: the first admission
     // may still see the configuration without caBundle, so the first set is created with retries
@@ -150,6 +180,7 @@ class ApiServerAdmissionIT {
         .waitUntilCondition(
             crd ->
                 crd.getStatus() != null
+                    && crd.getStatus().getConditions() != null
                     && crd.getStatus().getConditions().stream()
                         .anyMatch(
                             c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),

@@ -7,12 +7,16 @@ import io.sidecarset.api.v1alpha1.SidecarSet;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link ClusterCache} over two fabric8 SharedIndexInformers (SidecarSets, Namespaces). Starting
  * does not wait for the initial lists; {@link #synced()} says when they are in.
  */
 public final class InformerClusterCache implements ClusterCache {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InformerClusterCache.class);
 
   private final SharedIndexInformer<SidecarSet> sidecarSets;
   private final SharedIndexInformer<Namespace> namespaces;
@@ -23,14 +27,29 @@ public final class InformerClusterCache implements ClusterCache {
     this.namespaces = namespaces;
   }
 
-  /** Starts both informers; returns at once. */
+  /**
+   * Starts both informers; returns at once. They retry every failure, the first list included
+   * (fabric8's default gives up on those): a webhook started before its CRD or its RBAC must become
+   * ready once they exist, not stay unready for good.
+   */
   public static InformerClusterCache start(KubernetesClient client) {
     SharedIndexInformer<SidecarSet> sidecarSets =
         client.resources(SidecarSet.class).runnableInformer(0);
     SharedIndexInformer<Namespace> namespaces = client.namespaces().runnableInformer(0);
+    sidecarSets.exceptionHandler(InformerClusterCache::retryAlways);
+    namespaces.exceptionHandler(InformerClusterCache::retryAlways);
     sidecarSets.start();
     namespaces.start();
     return new InformerClusterCache(sidecarSets, namespaces);
+  }
+
+  /** Logs the failure and asks fabric8 to reconnect (with its backoff). */
+  public static boolean retryAlways(boolean started, Throwable failure) {
+    LOG.warn(
+        "watch failed ({}); retrying: {}",
+        started ? "after sync" : "before sync",
+        failure.toString());
+    return true;
   }
 
   @Override

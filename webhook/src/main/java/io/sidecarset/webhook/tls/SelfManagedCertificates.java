@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sidecarset.webhook.cluster.InformerClusterCache;
 import java.net.HttpURLConnection;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
@@ -86,8 +87,10 @@ public final class SelfManagedCertificates implements CertificateSource {
     ManagedCertificates certificates = ensure();
     ssl.update(certificates.serving());
     publishQuietly(certificates);
-    informer =
-        client.secrets().inNamespace(namespace).withName(secretName).inform(new SecretChanges(), 0);
+    informer = client.secrets().inNamespace(namespace).withName(secretName).runnableInformer(0);
+    informer.addEventHandler(new SecretChanges());
+    informer.exceptionHandler(InformerClusterCache::retryAlways);
+    informer.start();
     long periodMillis = Math.max(1, checkInterval.toMillis());
     scheduler.scheduleWithFixedDelay(
         this::check, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
