@@ -171,6 +171,7 @@ public final class HotUpgradeRun {
                   + "→"
                   + ProductImages.versionOf(to);
           records.add(upgradeOnce(i, target, from, to, load));
+          saveLogs(target, reportDir.resolve("logs"), name + "-upgrade-" + i);
           phase[0] = "steady after upgrade " + i + "/" + options.upgrades();
           Thread.sleep(
               (i == options.upgrades() ? options.cooldown() : options.pauseBetween()).toMillis());
@@ -253,6 +254,22 @@ public final class HotUpgradeRun {
         spareImage,
         status,
         servedVersion(target));
+  }
+
+  /**
+   * Keeps the logs of the pod's containers as they are now (the kubelet keeps only the last exited
+   * instance of a container, so an upgrade's old proxy log is gone two upgrades later).
+   */
+  private void saveLogs(Target target, Path dir, String prefix) {
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      for (var entry : tester.cluster().runtime().allLogs(onlyPod(target)).entrySet()) {
+        java.nio.file.Files.writeString(
+            dir.resolve(prefix + "-" + entry.getKey() + ".log"), entry.getValue());
+      }
+    } catch (RuntimeException | java.io.IOException e) {
+      LOG.warn("container logs not saved: {}", e.toString());
+    }
   }
 
   /** The {@code x-proxy-version} of one request, outside the measured load. */
