@@ -15,15 +15,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Drains one HTTP/2 connection with the two-phase GOAWAY of RFC 9113 §6.8: first a GOAWAY whose
  * last-stream-id is 2^31-1 (stop opening streams here, nothing is refused yet) with a PING; when
- * the PING comes back (every stream the client opened before it saw the GOAWAY has arrived), or
- * after {@link #FINAL_GOAWAY_DELAY_MILLIS} if it does not, the final GOAWAY with the real last
- * stream id; the streams below it complete, then the connection closes, at the latest at the drain
- * deadline.
+ * the PING comes back (every stream the client opened before it saw the GOAWAY has arrived), the
+ * final GOAWAY with the real last stream id; the streams below it complete, then the connection
+ * closes, at the latest at the drain deadline.
+ *
+ * <p>Without a PING answer the final GOAWAY waits until {@link DrainStarted#idleCloseAfter()}, near
+ * the deadline: on a starved machine the round trip can take seconds, and a final GOAWAY sent
+ * before the client's last streams arrived would refuse them (Envoy waits its whole 5 s {@code
+ * drain_timeout} between the two).
  */
 final class Http2DrainHandler extends ChannelInboundHandlerAdapter {
-
-  /** Upper bound of the gap between the two GOAWAYs when the client does not answer the PING. */
-  static final long FINAL_GOAWAY_DELAY_MILLIS = 1_000;
 
   /** Recognises our own PING among the client's. */
   static final long PING_CONTENT = 0x5344_4341_5253_4554L;
@@ -61,10 +62,10 @@ final class Http2DrainHandler extends ChannelInboundHandlerAdapter {
     ctx.write(
         new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR).setExtraStreamIds(Integer.MAX_VALUE));
     ctx.writeAndFlush(new DefaultHttp2PingFrame(PING_CONTENT));
-    long delay =
-        Math.min(
-            TimeUnit.MILLISECONDS.toNanos(FINAL_GOAWAY_DELAY_MILLIS), drain.deadline().toNanos());
-    finalTimer = ctx.executor().schedule(() -> sendFinalGoAway(ctx), delay, TimeUnit.NANOSECONDS);
+    finalTimer =
+        ctx.executor()
+            .schedule(
+                () -> sendFinalGoAway(ctx), drain.idleCloseAfter().toNanos(), TimeUnit.NANOSECONDS);
   }
 
   @Override

@@ -172,9 +172,11 @@ final class ProxyProcess {
         "handed over; draining {} connections (deadline {})",
         connections,
         DurationText.format(options.drainTimeout()));
+    // the drain completes on an event loop (the last connection's close): finish on a thread of
+    // our own, since shutting the loops down from one of them would wait for itself
     server
         .drain(options.drainTimeout())
-        .whenComplete(
+        .whenCompleteAsync(
             (v, e) -> {
               server.closeListener();
               server.shutdown(Duration.ofMillis(200));
@@ -185,7 +187,8 @@ final class ProxyProcess {
               setState(ProcessState.State.IDLE);
               // an idle old side may wait minutes for its reset: give the heap back to the pod
               System.gc();
-            });
+            },
+            r -> new Thread(r, "after-drain").start());
   }
 
   private void fail(String why) {

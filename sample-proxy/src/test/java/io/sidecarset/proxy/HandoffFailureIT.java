@@ -58,13 +58,21 @@ class HandoffFailureIT {
   void successorKilledWhileHoldingTheFdDropsNothingAndTheNextOneTakesOver() throws Exception {
     try (ProxyProcesses fx = new ProxyProcesses(dir)) {
       fx.startEcho(appPort);
-      List<String> args = List.of("--drain-timeout", "3s");
+      List<String> args = List.of("--drain-timeout", "10s");
+      // a short warm-up for the successors: this test is about the kill, and on 2 busy cores a
+      // long warm-up mostly competes with the serving side
+      List<String> successorArgs = List.of("--drain-timeout", "10s", "--warmup-requests", "1000");
       ManagedProcess v1 = fx.startProxy("proxy-v1", 1, 0, "v1", port, appPort, args, List.of());
       v1.awaitLog("listening on", Duration.ofSeconds(60));
       LoadReport report;
       try (LoadRun run =
           LoadGenerator.start(load(port, 1_000, Duration.ofMinutes(3), Duration.ofSeconds(5)))) {
         Thread.sleep(2_000);
+        assertThat(run.progress().dropped())
+            .as(
+                "dropped before any fault: this machine cannot carry the load now (load average %s)",
+                java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim())
+            .isZero();
         ManagedProcess doomed =
             fx.startProxy(
                 "proxy-v2-killed",
@@ -73,7 +81,7 @@ class HandoffFailureIT {
                 "v2",
                 port,
                 appPort,
-                args,
+                successorArgs,
                 List.of("-D" + HandoffClient.PAUSE_AFTER_FD_PROPERTY + "=5000"));
         doomed.awaitLog("holding the received fd", Duration.ofSeconds(60));
         run.mark("successor killed");
@@ -85,7 +93,8 @@ class HandoffFailureIT {
         Thread.sleep(2_000);
 
         // the kubelet restarts the slot with the same counters; this time it works
-        ManagedProcess v2 = fx.startProxy("proxy-v2", 2, 1, "v2", port, appPort, args, List.of());
+        ManagedProcess v2 =
+            fx.startProxy("proxy-v2", 2, 1, "v2", port, appPort, successorArgs, List.of());
         v2.awaitLog("took over", Duration.ofSeconds(60));
         assertThat(servedBy()).isEqualTo("v2");
         v1.awaitLog("idle until SIGTERM", Duration.ofSeconds(10));
@@ -111,6 +120,11 @@ class HandoffFailureIT {
       try (LoadRun run =
           LoadGenerator.start(load(port, 500, Duration.ofMinutes(2), Duration.ofSeconds(15)))) {
         Thread.sleep(2_000);
+        assertThat(run.progress().dropped())
+            .as(
+                "dropped before any fault: this machine cannot carry the load now (load average %s)",
+                java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim())
+            .isZero();
         run.mark("freeze");
         v1.signal("STOP");
         ManagedProcess v2 =

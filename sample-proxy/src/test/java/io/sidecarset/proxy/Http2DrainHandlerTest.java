@@ -164,7 +164,7 @@ class Http2DrainHandlerTest {
   }
 
   @Test
-  void withoutAPingAnswerTheFinalGoAwayFollowsAfterAShortDelay() {
+  void withoutAPingAnswerTheFinalGoAwayWaitsUntilNearTheDeadline() {
     server.freezeTime();
     int streamId = openStream("/x").id();
     server
@@ -177,8 +177,13 @@ class Http2DrainHandlerTest {
       lost.add(b);
     }
     lost.forEach(ByteBuf::release);
-    server.advanceTimeBy(
-        Http2DrainHandler.FINAL_GOAWAY_DELAY_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    server.advanceTimeBy(8_999, java.util.concurrent.TimeUnit.MILLISECONDS);
+    server.runScheduledPendingTasks();
+    pump();
+    assertThat(received(Http2GoAwayFrame.class))
+        .as("no final GOAWAY before idleCloseAfter")
+        .isEmpty();
+    server.advanceTimeBy(1, java.util.concurrent.TimeUnit.MILLISECONDS);
     server.runScheduledPendingTasks();
     pump();
     assertThat(received(Http2GoAwayFrame.class))
