@@ -62,6 +62,17 @@ class HotUpgradeE2E {
       SoftAssertions soft = new SoftAssertions();
       soft.assertThat(result.failure()).as("the run finished").isNull();
       soft.assertThat(result.upgrades()).as("upgrades done").hasSize(UPGRADES);
+      if (!result.upgrades().isEmpty()) {
+        soft.assertThat(result.steadyState().dropped())
+            .as(
+                "dropped before any upgrade (%s): the cluster could not carry the offered load"
+                    + " even in steady state (machine load average %.1f), so the run proves nothing"
+                    + " about upgrades",
+                result.steadyState().outcomes(),
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    .getSystemLoadAverage())
+            .isZero();
+      }
       soft.assertThat(result.load().spec().ratePerSecond())
           .as("offered rate")
           .isGreaterThanOrEqualTo(500);

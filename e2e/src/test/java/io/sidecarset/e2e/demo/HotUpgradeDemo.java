@@ -92,7 +92,8 @@ public final class HotUpgradeDemo {
             POD_LABELS,
             SIDECAR_SET,
             proxyPort,
-            List.of(ProductImages.PROXY_V1, ProductImages.PROXY_V2));
+            List.of(ProductImages.Built.PROXY_V1, ProductImages.Built.PROXY_V2),
+            ProductImages.Built.EMPTY);
     HotUpgradeRun.Result result =
         new HotUpgradeRun(tester)
             .run(

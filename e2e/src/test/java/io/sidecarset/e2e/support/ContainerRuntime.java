@@ -36,6 +36,9 @@ public interface ContainerRuntime {
    */
   Map<String, String> allLogs(Pod pod);
 
+  /** Gives the image {@code source} the extra name {@code target} (as {@code docker tag}). */
+  void tag(String source, String target);
+
   /** The images among {@code images} that the engine does not have. */
   List<String> missingImages(List<String> images);
 

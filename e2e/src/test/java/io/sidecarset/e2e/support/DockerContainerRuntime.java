@@ -75,6 +75,11 @@ final class DockerContainerRuntime implements ContainerRuntime {
   }
 
   @Override
+  public void tag(String source, String target) {
+    docker("tag", source, target);
+  }
+
+  @Override
   public List<String> missingImages(List<String> images) {
     List<String> missing = new ArrayList<>();
     for (String image : images) {

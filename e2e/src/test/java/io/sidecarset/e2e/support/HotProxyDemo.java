@@ -104,7 +104,8 @@ public final class HotProxyDemo implements AutoCloseable {
         labels,
         sidecarSet,
         proxyPort,
-        List.of(ProductImages.PROXY_V1, ProductImages.PROXY_V2));
+        List.of(ProductImages.PROXY_V1, ProductImages.PROXY_V2),
+        ProductImages.EMPTY);
   }
 
   /**

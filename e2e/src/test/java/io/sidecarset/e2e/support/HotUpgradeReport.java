@@ -135,9 +135,7 @@ public final class HotUpgradeReport {
     ObjectNode latency = root.putObject("latencyMillis");
     latency.set("overall", latencyNode(load.latency()));
     if (!upgrades.isEmpty()) {
-      WindowStats steady =
-          load.window(
-              Duration.ofMillis((long) (WARMUP_SECONDS * 1000)), markOffset(load, startMark(1)));
+      WindowStats steady = steadyWindow(load);
       latency.set("steady", windowNode(steady));
       WindowStats after = load.window(endMark(upgrades.size()), null);
       latency.set("afterLastUpgrade", windowNode(after));
@@ -170,6 +168,15 @@ public final class HotUpgradeReport {
       step.set("window", windowNode(load.window(startMark(u.number()), endMark(u.number()))));
     }
     return root;
+  }
+
+  /**
+   * The steady state before the first upgrade, after a warm-up: the run's own baseline, and the
+   * proof that the machine carried the offered load before anything was upgraded.
+   */
+  static WindowStats steadyWindow(LoadReport load) {
+    return load.window(
+        Duration.ofMillis((long) (WARMUP_SECONDS * 1000)), markOffset(load, startMark(1)));
   }
 
   private static Duration markOffset(LoadReport load, String label) {

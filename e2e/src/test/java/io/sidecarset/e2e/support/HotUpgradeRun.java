@@ -74,13 +74,15 @@ public final class HotUpgradeRun {
    * @param sidecarSet the SidecarSet whose proxy image is changed
    * @param proxyPort the proxy's host port
    * @param images the images to upgrade through in turn, starting with the current one
+   * @param emptyImage the set's {@code hotUpgradeEmptyImage}
    */
   public record Target(
       String namespace,
       Map<String, String> podLabels,
       String sidecarSet,
       int proxyPort,
-      List<String> images) {}
+      List<String> images,
+      String emptyImage) {}
 
   /**
    * What one upgrade left behind.
@@ -122,7 +124,13 @@ public final class HotUpgradeRun {
       String podUidBefore,
       List<UpgradeRecord> upgrades,
       Throwable failure,
-      HotUpgradeReport.Files files) {}
+      HotUpgradeReport.Files files) {
+
+    /** The load before the first upgrade (after a 2 s warm-up). */
+    public io.sidecarset.loadgen.WindowStats steadyState() {
+      return HotUpgradeReport.steadyWindow(load);
+    }
+  }
 
   private final SidecarSetTester tester;
   private final Clock clock = Clock.systemUTC();
@@ -211,7 +219,7 @@ public final class HotUpgradeRun {
     tester.setImage(target.sidecarSet(), TestWorkloads.PROXY, to);
     HotUpgradeTracker tracker =
         new HotUpgradeTracker(
-            before, TestWorkloads.PROXY, to, ProductImages.EMPTY, patchedAt, clock);
+            before, TestWorkloads.PROXY, to, target.emptyImage(), patchedAt, clock);
     try {
       await("hot upgrade " + number + " of " + before.getMetadata().getName() + " to " + to)
           .atMost(Timeouts.HOT_UPGRADE)

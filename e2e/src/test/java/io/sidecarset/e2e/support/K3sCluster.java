@@ -71,6 +71,15 @@ final class K3sCluster implements ClusterFixture, AutoCloseable {
     k3s.addExposedPorts(TRAFFIC_PORTS.stream().mapToInt(Integer::intValue).toArray());
     LOG.info("starting {}", image);
     k3s.start();
+    ProductImages.PINNED_FROM_BUILT.forEach(
+        (pinned, built) ->
+            DockerClientFactory.instance()
+                .client()
+                .tagImageCmd(
+                    built,
+                    pinned.substring(0, pinned.lastIndexOf(':')),
+                    pinned.substring(pinned.lastIndexOf(':') + 1))
+                .exec());
     loadImages(k3s, ProductImages.ALL);
     KubernetesClient client =
         new KubernetesClientBuilder()

@@ -70,6 +70,20 @@ final class K3sContainerRuntime implements ContainerRuntime {
     return logs;
   }
 
+  /**
+   * k3s gets the images already pinned (see {@link K3sCluster}); tagging inside it is not needed.
+   */
+  @Override
+  public void tag(String source, String target) {
+    exec("ctr", "-n", "k8s.io", "images", "tag", "--force", normalize(source), normalize(target));
+  }
+
+  private static String normalize(String image) {
+    return image.contains(".") && image.indexOf('/') > image.indexOf('.')
+        ? image
+        : "docker.io/" + image;
+  }
+
   @Override
   public List<String> missingImages(List<String> images) {
     String listed = exec("crictl", "images", "-o", "json");

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -43,10 +44,27 @@ final class KubeconfigCluster implements ClusterFixture {
       Config config = Config.fromKubeconfig(yaml);
       config.setRequestTimeout(30_000);
       KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-      return new KubeconfigCluster(kubeconfig, yaml, client);
+      KubeconfigCluster cluster = new KubeconfigCluster(kubeconfig, yaml, client);
+      cluster.pinImages();
+      return cluster;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
     }
+  }
+
+  /**
+   * Pins the built images to the suite's own tags (see {@link ProductImages}); a missing built
+   * image is left for {@link PlatformInstaller} to report with the build command.
+   */
+  private void pinImages() {
+    List<String> missing =
+        runtime.missingImages(List.copyOf(ProductImages.PINNED_FROM_BUILT.values()));
+    ProductImages.PINNED_FROM_BUILT.forEach(
+        (pinned, built) -> {
+          if (!missing.contains(built)) {
+            runtime.tag(built, pinned);
+          }
+        });
   }
 
   @Override

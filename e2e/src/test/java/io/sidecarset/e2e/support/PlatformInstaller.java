@@ -84,6 +84,8 @@ public final class PlatformInstaller {
     if (cluster.localMode()) {
       install.withValuesFile(chart.resolve(LOCAL_VALUES));
     }
+    install.set("controller.image.tag", ProductImages.PINNED_TAG);
+    install.set("webhook.image.tag", ProductImages.PINNED_TAG);
     values.forEach(install::set);
     long started = System.nanoTime();
     Release release = install.call();
@@ -294,7 +296,8 @@ public final class PlatformInstaller {
     List<String> missing = cluster.runtime().missingImages(ProductImages.ALL);
     if (!missing.isEmpty()) {
       throw new IllegalStateException(
-          "images missing from the cluster's container engine: "
+          "images missing from the cluster's container engine (pinned from their built tags"
+              + " when the suite connects): "
               + missing
               + "; build them first: "
               + ProductImages.BUILD_COMMAND);
