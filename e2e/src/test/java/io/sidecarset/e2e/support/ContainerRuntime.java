@@ -36,8 +36,12 @@ public interface ContainerRuntime {
    */
   Map<String, String> allLogs(Pod pod);
 
-  /** Gives the image {@code source} the extra name {@code target} (as {@code docker tag}). */
-  void tag(String source, String target);
+  /**
+   * Makes {@code target} a copy of image {@code source} with an image ID of its own (not just a
+   * second tag: dockershim reports a container's image as the first tag of its image ID, so two
+   * tags on one ID would make a pod's status name the other one).
+   */
+  void pin(String source, String target);
 
   /** The images among {@code images} that the engine does not have. */
   List<String> missingImages(List<String> images);

@@ -74,9 +74,48 @@ final class DockerContainerRuntime implements ContainerRuntime {
     return logs;
   }
 
+  /** {@code FROM source} plus a label, built with the classic builder (local images only). */
   @Override
-  public void tag(String source, String target) {
-    docker("tag", source, target);
+  public void pin(String source, String target) {
+    Path dockerfile = null;
+    try {
+      dockerfile = Files.createTempFile("pin-", ".Dockerfile");
+      Files.writeString(dockerfile, "FROM " + source + "\n");
+      Path output = Files.createTempFile("pin-", ".out");
+      ProcessBuilder builder =
+          new ProcessBuilder(
+                  "docker",
+                  "build",
+                  "--quiet",
+                  "--tag",
+                  target,
+                  "--label",
+                  "io.sidecarset.e2e.pinned-from=" + source,
+                  "-")
+              .redirectErrorStream(true)
+              .redirectInput(dockerfile.toFile())
+              .redirectOutput(output.toFile());
+      builder.environment().put("DOCKER_BUILDKIT", "0");
+      Process process = builder.start();
+      if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("pinning " + source + " as " + target + " timed out");
+      }
+      String text = Files.readString(output);
+      output.toFile().delete();
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("pinning " + source + " as " + target + " failed: " + text);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot pin " + source, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      if (dockerfile != null) {
+        dockerfile.toFile().delete();
+      }
+    }
   }
 
   @Override
