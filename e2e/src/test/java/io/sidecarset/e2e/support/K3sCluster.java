@@ -71,6 +71,7 @@ final class K3sCluster implements ClusterFixture, AutoCloseable {
     k3s.addExposedPorts(TRAFFIC_PORTS.stream().mapToInt(Integer::intValue).toArray());
     LOG.info("starting {}", image);
     k3s.start();
+    // containerd reports a container's image by the name the pod asked for: a second tag is enough
     ProductImages.PINNED_FROM_BUILT.forEach(
         (pinned, built) ->
             DockerClientFactory.instance()

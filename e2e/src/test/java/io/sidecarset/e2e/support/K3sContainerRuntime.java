@@ -70,18 +70,10 @@ final class K3sContainerRuntime implements ContainerRuntime {
     return logs;
   }
 
-  /**
-   * k3s gets the images already pinned (see {@link K3sCluster}); tagging inside it is not needed.
-   */
+  /** k3s gets the images already pinned in the host's Docker (see {@link K3sCluster}). */
   @Override
-  public void tag(String source, String target) {
-    exec("ctr", "-n", "k8s.io", "images", "tag", "--force", normalize(source), normalize(target));
-  }
-
-  private static String normalize(String image) {
-    return image.contains(".") && image.indexOf('/') > image.indexOf('.')
-        ? image
-        : "docker.io/" + image;
+  public void pin(String source, String target) {
+    throw new UnsupportedOperationException("images are pinned before they are loaded into k3s");
   }
 
   @Override

@@ -62,7 +62,7 @@ final class KubeconfigCluster implements ClusterFixture {
     ProductImages.PINNED_FROM_BUILT.forEach(
         (pinned, built) -> {
           if (!missing.contains(built)) {
-            runtime.tag(built, pinned);
+            runtime.pin(built, pinned);
           }
         });
   }

@@ -7,10 +7,11 @@ import java.util.Map;
 /**
  * The product's images as the scenarios use them. The build ({@code mvn -Pimages,local-images
  * -DskipTests package}) tags them {@code :dev}, {@code :v1}, {@code :v2} in the node's Docker; the
- * suite pins each to an {@code e2e} tag of its own when it connects to the cluster, and the
- * scenarios run only the pinned tags. The machine's Docker is shared: a rebuild of the {@code :dev}
- * tags in the middle of a run would otherwise move the tags under running pods (the runtime then
- * reports the old image by ID, and the next container of the same pod starts the new build).
+ * suite pins each to an {@code e2e} image of its own when it connects to the cluster ({@code FROM
+ * <built>}: its own image ID, see {@link ContainerRuntime#pin}), and the scenarios run only those.
+ * The machine's Docker is shared: a rebuild of the {@code :dev} tags in the middle of a run would
+ * otherwise move the tags under running pods (the runtime then reports the old image by ID, and the
+ * next container of the same pod starts the new build).
  */
 public final class ProductImages {
 
