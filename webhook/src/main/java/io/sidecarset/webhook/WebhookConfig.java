@@ -169,6 +169,10 @@ public record WebhookConfig(
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level.isEmpty() ? "info" : level);
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+    // v1alpha1 is our CRD's version on purpose; fabric8 would warn about it on every start
+    System.setProperty(
+        "org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.dsl.internal.VersionUsageUtils",
+        "error");
   }
 
   static final Path SERVICE_ACCOUNT_NAMESPACE =
