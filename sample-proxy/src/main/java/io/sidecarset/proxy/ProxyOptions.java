@@ -1,6 +1,7 @@
 package io.sidecarset.proxy;
 
 import io.sidecarset.api.SampleProxyContract;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +51,13 @@ public record ProxyOptions(
   public static final int DEFAULT_WORKERS = Math.min(2, Runtime.getRuntime().availableProcessors());
 
   public static final int DEFAULT_WARMUP_REQUESTS = 5_000;
+
+  /**
+   * The longest path a Unix domain socket can bind on Linux: {@code sun_path} holds 108 bytes, the
+   * last of which is the terminating NUL.
+   */
+  static final int MAX_SOCKET_PATH_BYTES = 107;
+
   public static final String DEFAULT_VERSION = "dev";
 
   static final String USAGE =
@@ -86,6 +94,8 @@ public record ProxyOptions(
             .optional("handoff-socket")
             .map(Path::of)
             .orElse(runDir.resolve(SampleProxyContract.HANDOFF_SOCKET_NAME));
+    requireBindable("--handoff-socket", handoff);
+    requireBindable("--handoff-socket (its warm-up sibling)", warmupSocket(handoff));
     String version = env.getOrDefault(SampleProxyContract.PROXY_VERSION_ENV, DEFAULT_VERSION);
     return new ProxyOptions(
         HostPort.parse("--listen", flags.required("listen")),
@@ -99,6 +109,35 @@ public record ProxyOptions(
         flags.positiveInt("workers", DEFAULT_WORKERS, 1),
         flags.positiveInt("warmup-requests", DEFAULT_WARMUP_REQUESTS, 0),
         version.isBlank() ? DEFAULT_VERSION : version);
+  }
+
+  /**
+   * The socket of the in-process handover rehearsal ({@link JitWarmup}): next to the handoff
+   * socket, with a name no longer than the default handoff socket's, so that a handoff socket path
+   * that fits leaves room for it.
+   */
+  Path warmupSocket() {
+    return warmupSocket(handoffSocket);
+  }
+
+  private static Path warmupSocket(Path handoff) {
+    return handoff.toAbsolutePath().resolveSibling("warm-" + ProcessHandle.current().pid());
+  }
+
+  private static void requireBindable(String flag, Path socket) throws UsageException {
+    int bytes = socket.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_SOCKET_PATH_BYTES) {
+      throw new UsageException(
+          "proxy: "
+              + flag
+              + ": "
+              + socket.toAbsolutePath()
+              + " is "
+              + bytes
+              + " bytes; a Unix domain socket path may have at most "
+              + MAX_SOCKET_PATH_BYTES
+              + " (use a shorter directory)");
+    }
   }
 
   private static Duration duration(CommandLineFlags flags, String name, Duration def)

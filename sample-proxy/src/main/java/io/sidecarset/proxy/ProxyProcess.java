@@ -81,11 +81,7 @@ final class ProxyProcess {
    */
   private void prepareForTraffic() throws Exception {
     long t0 = System.nanoTime();
-    Path rehearsalSocket =
-        options
-            .handoffSocket()
-            .resolveSibling(
-                options.handoffSocket().getFileName() + ".warmup-" + ProcessHandle.current().pid());
+    Path rehearsalSocket = options.warmupSocket();
     int ok =
         JitWarmup.run(
             server.group(),

@@ -114,7 +114,18 @@ class ProxyOptionsTest {
             "proxy: --listen given twice"),
         Arguments.of(List.of("--listen"), "proxy: --listen needs a value"),
         Arguments.of(List.of("--listen", "--upstream", "h:1"), "proxy: --listen needs a value"),
-        Arguments.of(List.of("listen", "h:1"), "proxy: unexpected argument 'listen'"));
+        Arguments.of(List.of("listen", "h:1"), "proxy: unexpected argument 'listen'"),
+        Arguments.of(
+            List.of("--listen", "h:1", "--upstream", "h:2", "--handoff-socket", deep(100) + "/h"),
+            "proxy: --handoff-socket: " + deep(100) + "/h is 102 bytes; a Unix domain socket path"),
+        Arguments.of(
+            List.of("--listen", "h:1", "--upstream", "h:2", "--handoff-socket", deep(95) + "/h"),
+            "proxy: --handoff-socket (its warm-up sibling): " + deep(95) + "/warm-"));
+  }
+
+  /** An absolute directory path of {@code length} characters. */
+  private static String deep(int length) {
+    return "/" + "d".repeat(length - 1);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")

@@ -43,7 +43,8 @@ final class ProxyProcesses implements AutoCloseable {
 
   /**
    * A fresh directory under {@code target/it-work} for one test (kept afterwards: the process logs
-   * are the evidence when a test fails). Short enough for a Unix socket path.
+   * are the evidence when a test fails), or under {@code /tmp} when the checkout is too deep for a
+   * Unix socket path.
    */
   static Path workDir(org.junit.jupiter.api.TestInfo test) throws IOException {
     String name =
@@ -53,7 +54,14 @@ final class ProxyProcesses implements AutoCloseable {
             + "-"
             + Long.toString(System.currentTimeMillis() % 10_000_000, 36);
     Path dir = Path.of("target", "it-work", name).toAbsolutePath();
-    Files.createDirectories(dir);
+    Path socket = dir.resolve(SampleProxyContract.HANDOFF_SOCKET_NAME);
+    if (socket.toString().length() > ProxyOptions.MAX_SOCKET_PATH_BYTES) {
+      // A deep checkout: the sockets would not fit, so the run directory moves to /tmp.
+      dir = Files.createTempDirectory(Path.of("/tmp"), "sp-it-");
+      System.err.println(test.getDisplayName() + ": work directory " + dir);
+    } else {
+      Files.createDirectories(dir);
+    }
     return dir;
   }
 
