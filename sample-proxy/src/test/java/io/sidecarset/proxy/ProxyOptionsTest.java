@@ -116,11 +116,11 @@ class ProxyOptionsTest {
         Arguments.of(List.of("--listen", "--upstream", "h:1"), "proxy: --listen needs a value"),
         Arguments.of(List.of("listen", "h:1"), "proxy: unexpected argument 'listen'"),
         Arguments.of(
-            List.of("--listen", "h:1", "--upstream", "h:2", "--handoff-socket", deep(100) + "/h"),
-            "proxy: --handoff-socket: " + deep(100) + "/h is 102 bytes; a Unix domain socket path"),
+            List.of("--listen", "h:1", "--upstream", "h:2", "--handoff-socket", deep(110) + "/h"),
+            "proxy: --handoff-socket: " + deep(110) + "/h is 112 bytes; a Unix domain socket path"),
         Arguments.of(
-            List.of("--listen", "h:1", "--upstream", "h:2", "--handoff-socket", deep(95) + "/h"),
-            "proxy: --handoff-socket (its warm-up sibling): " + deep(95) + "/warm-"));
+            List.of("--listen", "h:1", "--upstream", "h:2", "--handoff-socket", deep(103) + "/h"),
+            "proxy: --handoff-socket (its warm-up sibling): " + deep(103) + "/warm-"));
   }
 
   /** An absolute directory path of {@code length} characters. */
