@@ -1,5 +1,6 @@
 package io.sidecarset.webhook;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -66,10 +68,20 @@ public final class WebhookServerInitializer extends ChannelInitializer<SocketCha
     pipeline.addLast("webhook", handler);
   }
 
-  /** Answers a too-large body with 413 and the limit, then closes (the rest is still coming). */
+  /**
+   * Answers a too-large body with 413 and the limit, then closes once the rest of the body has
+   * arrived (discarded unread), or after {@link #REJECTED_BODY_GRACE_MILLIS}. Closing while the
+   * client is still sending would make the kernel reset the connection, and a reset destroys the
+   * 413 the client has not read yet.
+   */
   static final class BoundedRequestAggregator extends HttpObjectAggregator {
+    static final long REJECTED_BODY_GRACE_MILLIS = 5_000;
+
     private final WebhookServerHandler handler;
     private final WebhookMetrics metrics;
+
+    /** The 413's write while the rejected body is still arriving; null otherwise. */
+    private ChannelFuture rejection;
 
     BoundedRequestAggregator(
         int maxContentLength, WebhookServerHandler handler, WebhookMetrics metrics) {
@@ -90,8 +102,31 @@ public final class WebhookServerInitializer extends ChannelInitializer<SocketCha
               "request body exceeds " + maxContentLength() + " bytes");
       response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
       response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
       metrics.request(endpoint, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE.code(), 0);
+      ChannelFuture written = ctx.writeAndFlush(response);
+      if (oversized instanceof LastHttpContent) {
+        written.addListener(ChannelFutureListener.CLOSE); // nothing more is coming
+        return;
+      }
+      rejection = written;
+      ctx.executor()
+          .schedule(this::closeAfterRejection, REJECTED_BODY_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      boolean endOfRejectedBody = rejection != null && msg instanceof LastHttpContent;
+      super.channelRead(ctx, msg); // discards the content of a rejected body
+      if (endOfRejectedBody) {
+        closeAfterRejection();
+      }
+    }
+
+    private void closeAfterRejection() {
+      if (rejection != null) {
+        rejection.addListener(ChannelFutureListener.CLOSE);
+        rejection = null;
+      }
     }
   }
 

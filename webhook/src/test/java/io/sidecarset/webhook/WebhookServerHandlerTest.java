@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -175,6 +176,43 @@ class WebhookServerHandlerTest {
 
     assertThat(response.status().code()).isEqualTo(413);
     assertThat(body(response)).contains("request body exceeds " + MAX_BODY + " bytes");
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void bodyOverLimit_stillArriving_gets413AtOnce_andClosesOnlyAfterTheRestOfTheBody() {
+    String head = request("POST", "/mutate-pod", new byte[0]);
+    head = head.replace("Content-Length: 0", "Content-Length: " + (3 * MAX_BODY));
+    String part = " ".repeat(MAX_BODY);
+
+    FullHttpResponse response = single(head + part);
+    assertThat(response.status().code()).isEqualTo(413);
+    response.release();
+    // closing now, under a client that is still sending, would reset the connection and lose the
+    // 413 on its way
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(exchange(part)).isEmpty();
+    assertThat(channel.isOpen()).isTrue();
+
+    assertThat(exchange(part)).isEmpty();
+    assertThat(channel.isOpen()).isFalse();
+  }
+
+  @Test
+  void bodyOverLimit_thatNeverEnds_isClosedAfterTheGracePeriod() {
+    String head = request("POST", "/mutate-pod", new byte[0]);
+    head = head.replace("Content-Length: 0", "Content-Length: " + (3 * MAX_BODY));
+    channel.freezeTime(); // only advanceTimeBy moves the clock
+
+    single(head + " ".repeat(MAX_BODY + 1)).release();
+    assertThat(channel.isOpen()).as("right after the 413").isTrue();
+    channel.advanceTimeBy(
+        WebhookServerInitializer.BoundedRequestAggregator.REJECTED_BODY_GRACE_MILLIS - 1,
+        TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
+    assertThat(channel.isOpen()).isTrue();
+    channel.advanceTimeBy(1, TimeUnit.MILLISECONDS);
+    channel.runScheduledPendingTasks();
     assertThat(channel.isOpen()).isFalse();
   }
 
