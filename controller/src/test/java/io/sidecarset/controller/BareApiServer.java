@@ -98,6 +98,7 @@ final class BareApiServer {
             d ->
                 d != null
                     && d.getStatus() != null
+                    && d.getStatus().getConditions() != null // none yet right after create
                     && d.getStatus().getConditions().stream()
                         .anyMatch(
                             c -> "Established".equals(c.getType()) && "True".equals(c.getStatus())),
