@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The CLI end to end against loopback servers: progress, summary, report file, exit code. */
@@ -50,5 +51,61 @@ class LoadGeneratorMainIT {
       assertThat(run(server.port(), dir.resolve("503.json"))).isEqualTo(1);
     }
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("result: DROPPED 400 of 400");
+  }
+
+  @Test
+  @Timeout(60) // a hang fails here instead of holding up the build
+  void targetDiesMidRun_theRunStillEndsByItself_andCountsTheLoss() throws Exception {
+    // 4 s at 500/s with a 2 s timeout: the run must end by 4 + 2 s plus its drain grace, with
+    // every request after the death counted as refused, not wait for a target that never returns
+    TestHttpServer server = TestHttpServer.start(Behavior.always(Action.OK));
+    Thread killer =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(1_500);
+              } catch (InterruptedException e) {
+                return;
+              }
+              server.close();
+            },
+            "target-killer");
+    killer.start();
+    long t0 = System.nanoTime();
+    int exitCode =
+        LoadGeneratorMain.run(
+            new String[] {
+              "--target",
+              "127.0.0.1:" + server.port(),
+              "--rate",
+              "500",
+              "--duration",
+              "4s",
+              "--mix",
+              "keepalive=60,close=20,h2=20",
+              "--connections",
+              "4",
+              "--h2-connections",
+              "2",
+              "--timeout",
+              "2s",
+              "--report",
+              dir.resolve("dies.json").toString()
+            },
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            System.err);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    killer.join();
+
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(exitCode).as(printed).isEqualTo(1);
+    assertThat(seconds).as("run time, s").isLessThan(15);
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("dies.json").toFile());
+    assertThat(json.get("requests").asLong()).isEqualTo(2_000);
+    assertThat(json.get("ok").asLong()).isBetween(1L, 1_999L);
+    assertThat(
+            json.get("ok").asLong() + json.get("dropped").asLong() + json.get("notSent").asLong())
+        .as("every request has exactly one outcome")
+        .isEqualTo(2_000);
   }
 }
