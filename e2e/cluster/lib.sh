@@ -19,7 +19,7 @@ SC_LOG_TAG="${SC_LOG_TAG:-sidecarset}"
 
 # Bump when the way the Kubernetes binaries are built changes: cached binaries of another recipe
 # are rebuilt (the recipe is recorded in bin/.complete).
-SC_BUILD_RECIPE="reflect2-1.0.2"
+SC_BUILD_RECIPE="reflect2-1.0.2+openapi-nil-test"
 
 # The runc wrapper that clamps negative oom_score_adj (the kernel here refuses them).
 SC_RUNC_WRAPPER=/usr/local/libexec/sidecarset/runc-clamp-oom

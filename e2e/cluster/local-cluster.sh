@@ -96,6 +96,21 @@ cmd_build() {
   find "$reflect2" -maxdepth 1 -type f \( -name '*.go' -o -name '*.s' \) ! -name '*_test.go' \
     -exec cp {} "$tree/vendor/github.com/modern-go/reflect2/" \;
 
+  # The CRD validator (kube-openapi's copy of go-openapi's typeValidator) tells "no value" by
+  # reflect.DeepEqual(reflect.Zero(T), reflect.ValueOf(v)). Under Go 1.15, which Kubernetes 1.20
+  # was released with, that held only for nil. Under Go >= 1.19 an empty string decoded at run time
+  # points at the runtime's shared zero value and compares equal too, so every "" in a custom
+  # resource is refused as null (`env: [{name: X, value: ""}]` in a SidecarSet: "must be of type
+  # string: null"). Restore the nil-only test, in both vendored copies.
+  local zero_test='if data == nil || reflect.DeepEqual(reflect.Zero(reflect.TypeOf(data)), reflect.ValueOf(data)) {'
+  local validator
+  for validator in vendor/k8s.io/kube-openapi/pkg/validation/validate/type.go \
+    vendor/github.com/go-openapi/validate/type.go; do
+    grep -qF "$zero_test" "$tree/$validator" || die "$validator no longer has the zero-value test this build patches"
+    sed -i "s/if data == nil || reflect.DeepEqual(reflect.Zero(reflect.TypeOf(data)), reflect.ValueOf(data)) {/if data == nil {/" \
+      "$tree/$validator"
+  done
+
   # kubectl: Debian ships it as kubernetes-client. Extract it rather than install it, since
   # other packages (e.g. a cloud SDK's kubectl) may own /usr/bin/kubectl.
   local what=(cmd/kube-apiserver cmd/kubelet cmd/kube-controller-manager cmd/kube-scheduler)

@@ -50,6 +50,10 @@ class InjectionE2E {
   private static final String INJECT_LABEL = "sidecarset-e2e-inject";
   private static final String AGENT = "agent";
   private static final String AGENT_ENV = "E2E_AGENT_GREETING";
+
+  /** Set to "": an empty value must reach the container as one, not be refused or dropped. */
+  private static final String AGENT_EMPTY_ENV = "E2E_AGENT_EMPTY";
+
   private static final Map<String, String> SELECTED = TestWorkloads.appLabels("inject-demo");
 
   private ClusterFixture cluster;
@@ -69,7 +73,9 @@ class InjectionE2E {
     int appPort = cluster.allocatePort();
 
     SidecarContainer agent = TestWorkloads.coldAgent(AGENT, ProductImages.PROXY_V1);
-    agent.setEnv(new ArrayList<>(List.of(new EnvVar(AGENT_ENV, "hello", null))));
+    agent.setEnv(
+        new ArrayList<>(
+            List.of(new EnvVar(AGENT_ENV, "hello", null), new EnvVar(AGENT_EMPTY_ENV, "", null))));
     SidecarContainer proxy =
         TestWorkloads.hotProxy(ProductImages.PROXY_V1, cluster.podListenHost(), proxyPort, appPort);
     setName = "e2e-inject-" + selectedNamespace.substring(selectedNamespace.lastIndexOf('-') + 1);
@@ -161,6 +167,7 @@ class InjectionE2E {
         .containsEntry(SidecarSetEnv.IS_INJECTED, SidecarSetEnv.IS_INJECTED_TRUE);
     assertThat(agent)
         .containsEntry(AGENT_ENV, "hello")
+        .containsEntry(AGENT_EMPTY_ENV, "")
         .containsEntry(SidecarSetEnv.IS_INJECTED, SidecarSetEnv.IS_INJECTED_TRUE)
         .doesNotContainKey(SidecarSetEnv.SIDECARSET_VERSION);
     tester.awaitRolledOut(setName, 1);
