@@ -141,22 +141,31 @@ class KruiseCompatibilityTest {
             "node-agent=[metrics]+[agent, agent-setup]");
   }
 
+  @Test
+  void crdPrintsKruisesColumns_inKruisesOrder() {
+    JsonNode version = crd().at("/spec/versions/0");
+    assertThat(stream(version.at("/additionalPrinterColumns")).map(c -> c.get("name").asText()))
+        .containsExactly("MATCHED", "UPDATED", "READY", "AGE");
+  }
+
   // --- the CRD's structural schema as a JSON schema ------------------------------------------
 
   private static List<Error> schemaErrors(JsonNode manifest) {
     return crdSchema().validate(manifest);
   }
 
-  private static Schema crdSchema() {
-    JsonNode crd;
+  private static JsonNode crd() {
     try (InputStream in = SidecarSet.class.getResourceAsStream(CRD)) {
       assertThat(in).as("the api jar carries " + CRD).isNotNull();
-      crd = YAML.readTree(in);
+      return YAML.readTree(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Schema crdSchema() {
     JsonNode version =
-        stream(crd.at("/spec/versions"))
+        stream(crd().at("/spec/versions"))
             .filter(v -> SidecarSet.VERSION.equals(v.path("name").asText()))
             .findFirst()
             .orElseThrow();
