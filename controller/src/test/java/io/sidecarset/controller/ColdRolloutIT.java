@@ -8,9 +8,7 @@ import io.sidecarset.api.SidecarSetConditions;
 import io.sidecarset.api.SidecarSetEvents;
 import io.sidecarset.api.v1alpha1.SidecarSet;
 import io.sidecarset.core.status.StatusConditions;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,15 +39,8 @@ class ColdRolloutIT {
               s.setMaxUnavailable(new io.fabric8.kubernetes.api.model.IntOrString(3));
             });
     tester.createPods(set, 20);
-    tester.awaitPods(
-        Duration.ofSeconds(60),
-        pods -> pods.size() == 20 && pods.stream().noneMatch(RolloutTester::unavailable));
-    controller =
-        new SidecarSetOperator(
-            ControllerConfig.fromEnv(Map.of()).forInstance("cold-1", tester.namespace, 0),
-            api.client(),
-            Clock.systemUTC());
-    controller.start();
+    tester.awaitAvailablePods(20);
+    controller = tester.startController(api.client(), "cold-1");
   }
 
   @AfterAll

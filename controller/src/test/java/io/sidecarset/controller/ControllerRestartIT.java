@@ -45,9 +45,7 @@ class ControllerRestartIT {
             RolloutTester.hot("proxy", "proxy:v1"),
             s -> s.setMaxUnavailable(new IntOrString(2)));
     tester.createPods(set, PODS);
-    tester.awaitPods(
-        Duration.ofSeconds(60),
-        pods -> pods.size() == PODS && pods.stream().noneMatch(RolloutTester::unavailable));
+    tester.awaitAvailablePods(PODS);
   }
 
   @AfterAll

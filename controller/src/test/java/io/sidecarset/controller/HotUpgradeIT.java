@@ -9,7 +9,6 @@ import io.sidecarset.api.SidecarSetEvents;
 import io.sidecarset.api.pod.HotUpgradeProgress;
 import io.sidecarset.core.hash.SidecarSetHasher;
 import io.sidecarset.core.upgrade.JsonMapAnnotation;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,20 +36,9 @@ class HotUpgradeIT {
         new FakeKubelet(client, tester.namespace, image -> true, Duration.ofMillis(800)).start();
     var set = tester.set(SET, RolloutTester.hot("proxy", "proxy:v1"), s -> {});
     tester.createPods(set, 1);
-    tester.awaitPods(
-        Duration.ofSeconds(60),
-        pods -> pods.size() == 1 && !RolloutTester.unavailable(pods.get(0)));
-    controller =
-        new SidecarSetOperator(
-            ControllerConfig.fromEnv(Map.of()).forInstance("hot-1", tester.namespace, 0),
-            api.client(),
-            Clock.systemUTC());
-    controller.start();
-    RolloutTester.within(Duration.ofSeconds(60))
-        .until(
-            () ->
-                tester.get(SET).getStatus() != null
-                    && tester.get(SET).getStatus().getUpdatedReadyPods() == 1);
+    tester.awaitAvailablePods(1);
+    controller = tester.startController(api.client(), "hot-1");
+    tester.awaitUpdatedReady(SET, 1);
   }
 
   @AfterAll

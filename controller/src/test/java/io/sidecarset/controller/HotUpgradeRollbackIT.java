@@ -12,7 +12,6 @@ import io.sidecarset.api.pod.HotUpgradeProgress;
 import io.sidecarset.core.hash.SidecarSetHasher;
 import io.sidecarset.core.status.StatusConditions;
 import io.sidecarset.core.upgrade.JsonMapAnnotation;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -46,20 +45,9 @@ class HotUpgradeRollbackIT {
         tester.set(
             SET, RolloutTester.hot("proxy", "proxy:v1"), s -> s.setHotUpgradeTimeoutSeconds(5));
     tester.createPods(set, 3);
-    tester.awaitPods(
-        Duration.ofSeconds(60),
-        pods -> pods.size() == 3 && pods.stream().noneMatch(RolloutTester::unavailable));
-    controller =
-        new SidecarSetOperator(
-            ControllerConfig.fromEnv(Map.of()).forInstance("rollback-1", tester.namespace, 0),
-            api.client(),
-            Clock.systemUTC());
-    controller.start();
-    RolloutTester.within(Duration.ofSeconds(60))
-        .until(
-            () ->
-                tester.get(SET).getStatus() != null
-                    && tester.get(SET).getStatus().getUpdatedReadyPods() == 3);
+    tester.awaitAvailablePods(3);
+    controller = tester.startController(api.client(), "rollback-1");
+    tester.awaitUpdatedReady(SET, 3);
   }
 
   @AfterAll

@@ -38,9 +38,7 @@ class LeaderElectionIT {
             RolloutTester.cold("log", "log:v1"),
             s -> s.setMaxUnavailable(new IntOrString("100%")));
     tester.createPods(set, 4);
-    tester.awaitPods(
-        Duration.ofSeconds(60),
-        pods -> pods.size() == 4 && pods.stream().noneMatch(RolloutTester::unavailable));
+    tester.awaitAvailablePods(4);
   }
 
   @AfterAll

@@ -210,6 +210,36 @@ final class RolloutTester implements AutoCloseable {
     within(timeout).until(() -> check.test(pods()));
   }
 
+  /** Waits (up to 60 s) until the namespace has {@code count} pods, every one available. */
+  void awaitAvailablePods(int count) {
+    awaitPods(
+        Duration.ofSeconds(60),
+        pods -> pods.size() == count && pods.stream().noneMatch(RolloutTester::unavailable));
+  }
+
+  /** Waits (up to 60 s) until the set's status counts {@code count} updated, ready pods. */
+  void awaitUpdatedReady(String setName, int count) {
+    within(Duration.ofSeconds(60))
+        .until(
+            () ->
+                get(setName).getStatus() != null
+                    && get(setName).getStatus().getUpdatedReadyPods() == count);
+  }
+
+  /**
+   * Starts an in-process controller named {@code identity} for this tester's namespace, on {@code
+   * ownClient} (a connection of its own, as a deployed controller has; it closes it).
+   */
+  SidecarSetOperator startController(KubernetesClient ownClient, String identity) throws Exception {
+    SidecarSetOperator controller =
+        new SidecarSetOperator(
+            ControllerConfig.fromEnv(Map.of()).forInstance(identity, namespace, 0),
+            ownClient,
+            Clock.systemUTC());
+    controller.start();
+    return controller;
+  }
+
   @Override
   public void close() {
     creators.shutdownNow();
