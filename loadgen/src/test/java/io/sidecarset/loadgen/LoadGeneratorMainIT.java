@@ -21,11 +21,28 @@ class LoadGeneratorMainIT {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
 
   private int run(int port, Path report) {
+    return run(port, report, "200", "2s", "5s");
+  }
+
+  private int run(int port, Path report, String rate, String duration, String timeout) {
     return LoadGeneratorMain.run(
         new String[] {
-          "--target", "127.0.0.1:" + port, "--rate", "200", "--duration", "2s",
-          "--mix", "keepalive=60,close=20,h2=20", "--connections", "4", "--h2-connections", "2",
-          "--timeout", "5s", "--report", report.toString()
+          "--target",
+          "127.0.0.1:" + port,
+          "--rate",
+          rate,
+          "--duration",
+          duration,
+          "--mix",
+          "keepalive=60,close=20,h2=20",
+          "--connections",
+          "4",
+          "--h2-connections",
+          "2",
+          "--timeout",
+          timeout,
+          "--report",
+          report.toString()
         },
         new PrintStream(out, true, StandardCharsets.UTF_8),
         System.err);
@@ -72,28 +89,7 @@ class LoadGeneratorMainIT {
             "target-killer");
     killer.start();
     long t0 = System.nanoTime();
-    int exitCode =
-        LoadGeneratorMain.run(
-            new String[] {
-              "--target",
-              "127.0.0.1:" + server.port(),
-              "--rate",
-              "500",
-              "--duration",
-              "4s",
-              "--mix",
-              "keepalive=60,close=20,h2=20",
-              "--connections",
-              "4",
-              "--h2-connections",
-              "2",
-              "--timeout",
-              "2s",
-              "--report",
-              dir.resolve("dies.json").toString()
-            },
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            System.err);
+    int exitCode = run(server.port(), dir.resolve("dies.json"), "500", "4s", "2s");
     double seconds = (System.nanoTime() - t0) / 1e9;
     killer.join();
 

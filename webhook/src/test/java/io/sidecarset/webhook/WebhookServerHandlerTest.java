@@ -179,13 +179,17 @@ class WebhookServerHandlerTest {
     assertThat(channel.isOpen()).isFalse();
   }
 
+  /** A request's head announcing a body of 3 × the limit, of which the caller sends parts. */
+  private static String headOfABodyThreeTimesTheLimit() {
+    return request("POST", "/mutate-pod", new byte[0])
+        .replace("Content-Length: 0", "Content-Length: " + (3 * MAX_BODY));
+  }
+
   @Test
   void bodyOverLimit_stillArriving_gets413AtOnce_andClosesOnlyAfterTheRestOfTheBody() {
-    String head = request("POST", "/mutate-pod", new byte[0]);
-    head = head.replace("Content-Length: 0", "Content-Length: " + (3 * MAX_BODY));
     String part = " ".repeat(MAX_BODY);
 
-    FullHttpResponse response = single(head + part);
+    FullHttpResponse response = single(headOfABodyThreeTimesTheLimit() + part);
     assertThat(response.status().code()).isEqualTo(413);
     response.release();
     // closing now, under a client that is still sending, would reset the connection and lose the
@@ -200,11 +204,9 @@ class WebhookServerHandlerTest {
 
   @Test
   void bodyOverLimit_thatNeverEnds_isClosedAfterTheGracePeriod() {
-    String head = request("POST", "/mutate-pod", new byte[0]);
-    head = head.replace("Content-Length: 0", "Content-Length: " + (3 * MAX_BODY));
     channel.freezeTime(); // only advanceTimeBy moves the clock
 
-    single(head + " ".repeat(MAX_BODY + 1)).release();
+    single(headOfABodyThreeTimesTheLimit() + " ".repeat(MAX_BODY + 1)).release();
     assertThat(channel.isOpen()).as("right after the 413").isTrue();
     channel.advanceTimeBy(
         WebhookServerInitializer.BoundedRequestAggregator.REJECTED_BODY_GRACE_MILLIS - 1,
