@@ -124,16 +124,24 @@ public record ProxyOptions(
     return handoff.toAbsolutePath().resolveSibling("warm-" + ProcessHandle.current().pid());
   }
 
+  /** Whether a Unix domain socket can bind at {@code socket} (its absolute path fits). */
+  static boolean fitsSocketPath(Path socket) {
+    return socketPathBytes(socket) <= MAX_SOCKET_PATH_BYTES;
+  }
+
+  private static int socketPathBytes(Path socket) {
+    return socket.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
+  }
+
   private static void requireBindable(String flag, Path socket) throws UsageException {
-    int bytes = socket.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > MAX_SOCKET_PATH_BYTES) {
+    if (!fitsSocketPath(socket)) {
       throw new UsageException(
           "proxy: "
               + flag
               + ": "
               + socket.toAbsolutePath()
               + " is "
-              + bytes
+              + socketPathBytes(socket)
               + " bytes; a Unix domain socket path may have at most "
               + MAX_SOCKET_PATH_BYTES
               + " (use a shorter directory)");

@@ -54,8 +54,7 @@ final class ProxyProcesses implements AutoCloseable {
             + "-"
             + Long.toString(System.currentTimeMillis() % 10_000_000, 36);
     Path dir = Path.of("target", "it-work", name).toAbsolutePath();
-    Path socket = dir.resolve(SampleProxyContract.HANDOFF_SOCKET_NAME);
-    if (socket.toString().length() > ProxyOptions.MAX_SOCKET_PATH_BYTES) {
+    if (!ProxyOptions.fitsSocketPath(dir.resolve(SampleProxyContract.HANDOFF_SOCKET_NAME))) {
       // A deep checkout: the sockets would not fit, so the run directory moves to /tmp.
       dir = Files.createTempDirectory(Path.of("/tmp"), "sp-it-");
       System.err.println(test.getDisplayName() + ": work directory " + dir);
