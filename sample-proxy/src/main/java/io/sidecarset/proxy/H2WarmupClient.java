@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ChannelDuplexHandler;
@@ -29,12 +28,13 @@ final class H2WarmupClient {
   private H2WarmupClient() {}
 
   /** Completes with the number of streams answered with 200. */
-  static Promise<Integer> run(EventLoop loop, InetSocketAddress proxy, int requests) {
+  static Promise<Integer> run(
+      Transport transport, EventLoop loop, InetSocketAddress proxy, int requests) {
     Promise<Integer> done = loop.newPromise();
     Streams streams = new Streams(requests, done);
     new Bootstrap()
         .group(loop)
-        .channel(EpollSocketChannel.class)
+        .channelFactory(transport.socketChannels())
         .option(ChannelOption.TCP_NODELAY, true)
         .handler(
             new ChannelInitializer<Channel>() {

@@ -3,7 +3,6 @@ package io.sidecarset.proxy;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -38,16 +37,18 @@ final class JitWarmup {
 
   /** Returns the number of requests answered with 200 (within {@code timeout}). */
   static int run(
-      EventLoopGroup group, String version, int requests, Duration timeout, Path rehearsalSocket)
+      ProxyLoops loops, String version, int requests, Duration timeout, Path rehearsalSocket)
       throws Exception {
     if (requests <= 0) {
       return 0;
     }
     HostPort loopback = new HostPort("127.0.0.1", 0);
-    try (EchoServer app = EchoServer.start(loopback, group, 1)) {
+    Transport transport = loops.transport();
+    EventLoopGroup group = loops.workers();
+    try (EchoServer app = EchoServer.start(loopback, transport, group, 1)) {
       HostPort appAddress = new HostPort("127.0.0.1", app.localAddress().getPort());
-      ProxyServer first = new ProxyServer(version, appAddress, timeout, group, 0);
-      ProxyServer second = new ProxyServer(version, appAddress, timeout, group, 0);
+      ProxyServer first = new ProxyServer(version, appAddress, timeout, loops, false);
+      ProxyServer second = new ProxyServer(version, appAddress, timeout, loops, false);
       first.bind(loopback, Duration.ZERO);
       HandoffServer handoff =
           new HandoffServer(
@@ -74,10 +75,10 @@ final class JitWarmup {
             HandoffClient.takeOver(rehearsalSocket, timeout, second::serveOn);
         if (!(outcome instanceof HandoffClient.Outcome.Taken taken)) {
           LOG.warn("warm-up handover did not work ({}); warming up without it", outcome);
-          return drive(group, first.localAddress(), requests, timeout);
+          return drive(transport, group, first.localAddress(), requests, timeout);
         }
         LOG.debug("warm-up handover: accepting after {} us", taken.registeredMicros());
-        return drive(group, second.localAddress(), requests, timeout);
+        return drive(transport, group, second.localAddress(), requests, timeout);
       } finally {
         handoff.close();
         Files.deleteIfExists(rehearsalSocket);
@@ -97,14 +98,19 @@ final class JitWarmup {
    * request ({@code Connection: close}) and h2c streams, three fifths, a fifth and a fifth.
    */
   private static int drive(
-      EventLoopGroup group, InetSocketAddress proxy, int requests, Duration timeout)
+      Transport transport,
+      EventLoopGroup group,
+      InetSocketAddress proxy,
+      int requests,
+      Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int h2 = requests / 5;
     int perConnection = requests / 5;
-    var h2Done = H2WarmupClient.run(group.next(), proxy, h2);
-    int ok = chains(group, proxy, requests - h2 - perConnection, false, remaining(deadline));
-    ok += chains(group, proxy, perConnection, true, remaining(deadline));
+    var h2Done = H2WarmupClient.run(transport, group.next(), proxy, h2);
+    int ok =
+        chains(transport, group, proxy, requests - h2 - perConnection, false, remaining(deadline));
+    ok += chains(transport, group, proxy, perConnection, true, remaining(deadline));
     if (h2Done.await(remaining(deadline).toMillis()) && h2Done.isSuccess()) {
       ok += h2Done.getNow();
     }
@@ -117,6 +123,7 @@ final class JitWarmup {
   }
 
   private static int chains(
+      Transport transport,
       EventLoopGroup group,
       InetSocketAddress proxy,
       int requests,
@@ -125,7 +132,7 @@ final class JitWarmup {
       throws InterruptedException {
     UpstreamPools clients =
         new UpstreamPools(
-            EpollSocketChannel::new,
+            transport.socketChannels(),
             new HostPort("127.0.0.1", proxy.getPort()),
             timeout,
             connectionPerRequest);

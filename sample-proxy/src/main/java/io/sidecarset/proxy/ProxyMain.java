@@ -42,13 +42,22 @@ public final class ProxyMain {
       System.err.println("error: " + e.getMessage());
       System.err.print(ProxyOptions.USAGE);
       System.exit(2);
+    } catch (IllegalStateException e) {
+      // the machine refuses what the flags ask for (e.g. --transport io_uring)
+      System.err.println("error: " + e.getMessage());
+      System.exit(1);
     }
   }
 
   private static void runEcho(EchoOptions options) throws InterruptedException {
-    EchoServer echo = EchoServer.start(options.listen(), null, options.workers());
+    Transport transport = Transport.resolve(options.transport());
+    EchoServer echo = EchoServer.start(options.listen(), transport, null, options.workers());
     Runtime.getRuntime().addShutdownHook(new Thread(echo::close, "sigterm"));
-    LOG.info("echo app pid {} listening on {}", ProcessHandle.current().pid(), echo.localAddress());
+    LOG.info(
+        "echo app pid {} listening on {} ({})",
+        ProcessHandle.current().pid(),
+        echo.localAddress(),
+        transport);
     new CountDownLatch(1).await();
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,6 +23,8 @@ import java.util.Set;
  * @param bindTimeout how long binding is retried while the port is still held
  * @param upstreamTimeout how long a request may wait for the upstream's response
  * @param workers event-loop threads
+ * @param transport {@code --transport}: io_uring or epoll, or empty to take io_uring where the
+ *     machine allows it ({@link Transport#resolve})
  * @param warmupRequests requests driven through an in-process copy of the pipeline before asking
  *     for the listener (JIT warm-up); 0 disables it
  * @param version the label sent in {@code x-proxy-version}
@@ -36,6 +39,7 @@ public record ProxyOptions(
     Duration bindTimeout,
     Duration upstreamTimeout,
     int workers,
+    Optional<Transport> transport,
     int warmupRequests,
     String version) {
 
@@ -65,7 +69,8 @@ public record ProxyOptions(
       usage: proxy --listen HOST:PORT --upstream HOST:PORT [--handoff-socket PATH]
                    [--drain-timeout DURATION] [--handoff-timeout DURATION] [--bind-timeout DURATION]
                    [--upstream-timeout DURATION] [--workers N] [--warmup-requests N]
-             echo  --listen HOST:PORT [--workers N]
+                   [--transport auto|io_uring|epoll]
+             echo  --listen HOST:PORT [--workers N] [--transport auto|io_uring|epoll]
       durations: 250ms, 30s, 2m, 1h or ISO-8601 (PT30S)
       environment: PROXY_VERSION, SIDECARSET_VERSION, SIDECARSET_VERSION_ALT, SIDECARSET_RUN_DIR
       """;
@@ -80,6 +85,7 @@ public record ProxyOptions(
           "bind-timeout",
           "upstream-timeout",
           "workers",
+          "transport",
           "warmup-requests");
 
   /** Parses the arguments after {@code proxy}; {@code env} is the process environment. */
@@ -107,6 +113,7 @@ public record ProxyOptions(
         duration(flags, "bind-timeout", DEFAULT_BIND_TIMEOUT),
         duration(flags, "upstream-timeout", DEFAULT_UPSTREAM_TIMEOUT),
         flags.positiveInt("workers", DEFAULT_WORKERS, 1),
+        Transport.parse(flags.optional("transport").orElse(Transport.AUTO)),
         flags.positiveInt("warmup-requests", DEFAULT_WARMUP_REQUESTS, 0),
         version.isBlank() ? DEFAULT_VERSION : version);
   }

@@ -71,8 +71,23 @@ final class ProxyProcess {
   }
 
   private ProxyServer newServer() {
+    Transport transport;
+    try {
+      transport = Transport.resolve(options.transport());
+    } catch (IllegalStateException e) {
+      fail(e.getMessage());
+      throw e; // not reached: fail exits
+    }
+    LOG.info(
+        "transport {} with {} worker loop(s){}",
+        transport,
+        options.workers(),
+        options.transport().isEmpty() && transport == Transport.EPOLL
+            ? " (io_uring unavailable: " + Transport.ioUringUnavailability().orElse("?") + ")"
+            : "");
+    ProxyLoops loops = ProxyLoops.start(transport, options.workers());
     return new ProxyServer(
-        options.version(), options.upstream(), options.upstreamTimeout(), null, options.workers());
+        options.version(), options.upstream(), options.upstreamTimeout(), loops, true);
   }
 
   /**
@@ -84,7 +99,7 @@ final class ProxyProcess {
     Path rehearsalSocket = options.warmupSocket();
     int ok =
         JitWarmup.run(
-            server.group(),
+            server.loops(),
             options.version(),
             options.warmupRequests(),
             WARMUP_TIMEOUT,

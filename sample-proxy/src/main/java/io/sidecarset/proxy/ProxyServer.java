@@ -4,15 +4,9 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.util.AsciiString;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.BindException;
@@ -40,8 +34,8 @@ final class ProxyServer {
 
   private static final long BIND_RETRY_MILLIS = 100;
 
-  private final EventLoopGroup group;
-  private final boolean ownsGroup;
+  private final ProxyLoops loops;
+  private final boolean ownsLoops;
   private final ConnectionTracker tracker;
   private final UpstreamPools upstreams;
   private final ProxyServerInitializer initializer;
@@ -52,44 +46,44 @@ final class ProxyServer {
       String version,
       HostPort upstream,
       Duration upstreamTimeout,
-      EventLoopGroup sharedGroup,
-      int workers) {
-    Epoll.ensureAvailability();
-    this.ownsGroup = sharedGroup == null;
-    this.group =
-        sharedGroup != null
-            ? sharedGroup
-            : new MultiThreadIoEventLoopGroup(
-                workers, new DefaultThreadFactory("proxy-loop"), EpollIoHandler.newFactory());
+      ProxyLoops loops,
+      boolean ownsLoops) {
+    this.loops = loops;
+    this.ownsLoops = ownsLoops;
     this.tracker = new ConnectionTracker(RandomGenerator.getDefault());
-    this.upstreams = new UpstreamPools(EpollSocketChannel::new, upstream, upstreamTimeout);
+    this.upstreams =
+        new UpstreamPools(loops.transport().socketChannels(), upstream, upstreamTimeout);
     ProxyConfig config =
         new ProxyConfig(
             AsciiString.cached(version), this::isServing, loop -> upstreams.forLoop(loop));
     this.initializer = new ProxyServerInitializer(config, tracker);
   }
 
-  EventLoopGroup group() {
-    return group;
+  ProxyLoops loops() {
+    return loops;
   }
 
   /** Opens {@code perLoop} upstream connections on every loop; waits at most {@code timeout}. */
   void preconnect(int perLoop, Duration timeout) {
-    List<EventLoop> loops = new ArrayList<>();
-    for (EventExecutor e : group) {
-      loops.add((EventLoop) e);
+    List<EventLoop> workers = new ArrayList<>();
+    for (EventExecutor e : loops.workers()) {
+      workers.add((EventLoop) e);
     }
-    upstreams.preconnect(loops, perLoop, loops.get(0)).awaitUninterruptibly(timeout.toMillis());
+    upstreams.preconnect(workers, perLoop, workers.get(0)).awaitUninterruptibly(timeout.toMillis());
   }
 
   private ServerBootstrap bootstrap(ChannelFactory<? extends ServerChannel> factory) {
-    return new ServerBootstrap()
-        .group(group)
-        .channelFactory(factory)
-        .option(ChannelOption.SO_BACKLOG, BACKLOG)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(initializer);
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(loops.listener(), loops.workers())
+            .channelFactory(factory)
+            .option(ChannelOption.SO_BACKLOG, BACKLOG)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(initializer);
+    return loops.transport().adoptsAcceptedConnections()
+        ? b.handler(AcceptedConnectionAdopter.INSTANCE)
+        : b;
   }
 
   /**
@@ -201,13 +195,11 @@ final class ProxyServer {
     }
   }
 
-  /** Closes the upstream pools and stops the event loops (if this server created them). */
+  /** Closes the upstream pools and stops the event loops (if this server owns them). */
   void shutdown(Duration timeout) {
     upstreams.closeAll();
-    if (ownsGroup) {
-      group
-          .shutdownGracefully(0, timeout.toMillis(), TimeUnit.MILLISECONDS)
-          .awaitUninterruptibly(timeout.toMillis() + 100);
+    if (ownsLoops) {
+      loops.shutdown(timeout);
     }
   }
 }

@@ -31,6 +31,7 @@ class ProxyOptionsTest {
     assertThat(o.drainTimeout()).isEqualTo(ProxyOptions.DEFAULT_DRAIN_TIMEOUT);
     assertThat(o.handoffTimeout()).isEqualTo(ProxyOptions.DEFAULT_HANDOFF_TIMEOUT);
     assertThat(o.workers()).isEqualTo(ProxyOptions.DEFAULT_WORKERS);
+    assertThat(o.transport()).as("auto: the machine decides at start").isEmpty();
     assertThat(o.version()).isEqualTo(ProxyOptions.DEFAULT_VERSION);
   }
 
@@ -54,6 +55,8 @@ class ProxyOptionsTest {
                 "1h",
                 "--workers",
                 "2",
+                "--transport",
+                "epoll",
                 "--warmup-requests",
                 "0"),
             Map.of(
@@ -70,6 +73,7 @@ class ProxyOptionsTest {
     assertThat(o.bindTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(o.upstreamTimeout()).isEqualTo(Duration.ofHours(1));
     assertThat(o.workers()).isEqualTo(2);
+    assertThat(o.transport()).contains(Transport.EPOLL);
     assertThat(o.warmupRequests()).isZero();
     assertThat(o.version()).isEqualTo("v2");
   }
@@ -107,6 +111,9 @@ class ProxyOptionsTest {
             List.of("--listen", "h:1", "--upstream", "h:2", "--workers", "0"),
             "proxy: --workers must be an integer >= 1, got '0'"),
         Arguments.of(
+            List.of("--listen", "h:1", "--upstream", "h:2", "--transport", "nio"),
+            "--transport: 'nio' is not one of auto, io_uring, epoll"),
+        Arguments.of(
             List.of("--listen", "h:1", "--upstream", "h:2", "--drain-timout", "1s"),
             "proxy: unknown option --drain-timout (known: --bind-timeout, --drain-timeout"),
         Arguments.of(
@@ -141,6 +148,9 @@ class ProxyOptionsTest {
     EchoOptions o = EchoOptions.parse(List.of("--listen", "127.0.0.1:8081"));
     assertThat(o.listen()).isEqualTo(new HostPort("127.0.0.1", 8081));
     assertThat(o.workers()).isEqualTo(1);
+    assertThat(o.transport()).isEmpty();
+    assertThat(EchoOptions.parse(List.of("--listen", "h:1", "--transport", "IO_URING")).transport())
+        .contains(Transport.IO_URING);
     assertThatThrownBy(() -> EchoOptions.parse(List.of())).hasMessage("echo: --listen is required");
     assertThatThrownBy(() -> EchoOptions.parse(List.of("--listen", "x:1", "--upstream", "y:2")))
         .hasMessageStartingWith("echo: unknown option --upstream");

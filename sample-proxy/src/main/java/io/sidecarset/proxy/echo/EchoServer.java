@@ -5,11 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.sidecarset.proxy.HostPort;
+import io.sidecarset.proxy.Transport;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -29,21 +27,24 @@ public final class EchoServer implements AutoCloseable {
     this.channel = channel;
   }
 
-  /** Binds {@code listen} on {@code group}, or on a group of its own when {@code group} is null. */
-  public static EchoServer start(HostPort listen, EventLoopGroup group, int workers)
+  /**
+   * Binds {@code listen} on {@code group} (loops of {@code transport}), or on a group of its own
+   * when {@code group} is null.
+   */
+  public static EchoServer start(
+      HostPort listen, Transport transport, EventLoopGroup group, int workers)
       throws InterruptedException {
-    Epoll.ensureAvailability();
     boolean owns = group == null;
     EventLoopGroup g =
         owns
             ? new MultiThreadIoEventLoopGroup(
-                workers, new DefaultThreadFactory("echo-loop"), EpollIoHandler.newFactory())
+                workers, new DefaultThreadFactory("echo-loop"), transport.ioHandlerFactory())
             : group;
     try {
       Channel ch =
           new ServerBootstrap()
               .group(g)
-              .channel(EpollServerSocketChannel.class)
+              .channelFactory(transport.serverChannels())
               .option(ChannelOption.SO_BACKLOG, 4096)
               .option(ChannelOption.SO_REUSEADDR, true)
               .childOption(ChannelOption.TCP_NODELAY, true)
