@@ -9,6 +9,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.sidecarset.proxy.echo.EchoServer;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +35,39 @@ final class JitWarmup {
 
   private static final int CHAINS = 8;
 
+  /** The JIT counts as done when its compilation time has not grown for this long. */
+  static final Duration COMPILER_QUIET = Duration.ofMillis(150);
+
   private JitWarmup() {}
+
+  /**
+   * Waits until the JIT has compiled what the warm-up made hot (at most {@code max}): its total
+   * compilation time stops growing for {@link #COMPILER_QUIET}, so that the compilations the
+   * warm-up queued run while the predecessor still serves, not on the same cores as this process's
+   * first seconds of traffic. (Compiler threads at a low CPU priority were tried instead: they
+   * starved under load and the handoff-window p99 rose fivefold.) Returns how long it waited.
+   */
+  static Duration awaitCompilerQuiet(Duration max) throws InterruptedException {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    long t0 = System.nanoTime();
+    if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+      return Duration.ZERO;
+    }
+    long deadline = t0 + max.toNanos();
+    long last = jit.getTotalCompilationTime();
+    long quietSince = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(10);
+      long now = jit.getTotalCompilationTime();
+      if (now != last) {
+        last = now;
+        quietSince = System.nanoTime();
+      } else if (System.nanoTime() - quietSince >= COMPILER_QUIET.toNanos()) {
+        break;
+      }
+    }
+    return Duration.ofNanos(System.nanoTime() - t0);
+  }
 
   /** Returns the number of requests answered with 200 (within {@code timeout}). */
   static int run(

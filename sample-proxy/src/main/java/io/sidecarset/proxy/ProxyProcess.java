@@ -25,6 +25,9 @@ final class ProxyProcess {
   /** How long the warm-up may take before the takeover goes ahead anyway. */
   static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(10);
 
+  /** Longest wait for the JIT to finish compiling after the warm-up, before the takeover. */
+  static final Duration COMPILER_WAIT_LIMIT = Duration.ofSeconds(3);
+
   /** Upstream connections opened per event loop before the takeover. */
   static final int PRECONNECT_PER_LOOP = 8;
 
@@ -104,13 +107,19 @@ final class ProxyProcess {
             options.warmupRequests(),
             WARMUP_TIMEOUT,
             rehearsalSocket);
+    Duration compiling =
+        options.warmupRequests() > 0
+            ? JitWarmup.awaitCompilerQuiet(COMPILER_WAIT_LIMIT)
+            : Duration.ZERO;
     long t1 = System.nanoTime();
     server.preconnect(PRECONNECT_PER_LOOP, Duration.ofSeconds(2));
     LOG.info(
-        "ready for traffic: warm-up {}/{} requests in {} ms, upstream connections opened in {} ms",
+        "ready for traffic: warm-up {}/{} requests in {} ms (of which {} ms waiting for the JIT),"
+            + " upstream connections opened in {} ms",
         ok,
         options.warmupRequests(),
         (t1 - t0) / 1_000_000,
+        compiling.toMillis(),
         (System.nanoTime() - t1) / 1_000_000);
   }
 
