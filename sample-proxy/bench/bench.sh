@@ -4,30 +4,37 @@
 cd "${BENCH_DIR:-/tmp/proxybench}"
 JAR=${PROXY_JAR:-/work/main/sample-proxy/target/sample-proxy.jar}
 OPTS=@${PROXY_OPTIONS:-/work/main/sample-proxy/src/main/jib/opt/sidecarset/jvm/proxy.options}
-start_proxy() {  # start_proxy <workers> -> pid in proxy.pid, log proxy-1.log
-  rm -rf run; mkdir -p run
-  SIDECARSET_RUN_DIR=${BENCH_DIR:-/tmp/proxybench}/run PROXY_VERSION=v1 SIDECARSET_VERSION=1 SIDECARSET_VERSION_ALT=0 \
-    setsid java $OPTS -jar $JAR proxy --listen 127.0.0.1:15211 --upstream 127.0.0.1:18280 --workers $1 --drain-timeout 10s \
-    > proxy-1.log 2>&1 < /dev/null &
-  echo $! > proxy.pid
-  for w in $(seq 300); do grep -q "listening on" proxy-1.log && break; sleep 0.1; done
+start_proxy() {  # start_proxy <workers> [transport] [port] -> pid in proxy[-transport].pid
+  t=${2:-auto} port=${3:-15211} tag=${2:+-$2}
+  rm -rf run$tag; mkdir -p run$tag
+  SIDECARSET_RUN_DIR=${BENCH_DIR:-/tmp/proxybench}/run$tag PROXY_VERSION=v1 SIDECARSET_VERSION=1 SIDECARSET_VERSION_ALT=0 \
+    setsid java $OPTS -jar $JAR proxy --listen 127.0.0.1:$port --upstream 127.0.0.1:18280 --workers $1 --drain-timeout 10s \
+    --transport $t > proxy$tag-1.log 2>&1 < /dev/null &
+  echo $! > proxy$tag.pid
+  for w in $(seq 300); do grep -q "listening on" proxy$tag-1.log && break; sleep 0.1; done
+  grep -h "transport" proxy$tag-1.log
 }
-stop_proxy() { kill -TERM $(cat proxy.pid) 2>/dev/null; sleep 1; }
+stop_proxy() { kill -TERM $(cat proxy${1:+-$1}.pid) 2>/dev/null; sleep 1; }
 rss() { awk '/VmRSS/ {print $2}' /proc/$1/status; }
 HAW=$(pgrep -P $(cat haproxy.pid) | head -1)
 mode=$1; shift
 case $mode in
-  throughput)   # throughput <workers> <suffix>
+  throughput)   # throughput <workers>: HAProxy, the proxy (auto: io_uring here) and the proxy on epoll
     start_proxy $1
+    start_proxy $1 epoll 15212
     wrk -t2 -c64 -d5s http://127.0.0.1:15211/ > /dev/null   # warm the JIT as a serving pod is
+    wrk -t2 -c64 -d5s http://127.0.0.1:15212/ > /dev/null
     for r in 1 2; do
       ./cpu-per-req.sh "backend-direct-r$r" $(cat backend.pid) -t2 -c64 -d15s --latency http://127.0.0.1:18280/
       ./cpu-per-req.sh "haproxy-ka-r$r" $HAW -t2 -c64 -d15s --latency http://127.0.0.1:15201/
       ./cpu-per-req.sh "proxy-w$1-ka-r$r" $(cat proxy.pid) -t2 -c64 -d15s --latency http://127.0.0.1:15211/ &
       W=$!; sleep 8; echo "   proxy RSS under keep-alive load: $(rss $(cat proxy.pid)) KiB"; wait $W
+      ./cpu-per-req.sh "proxy-epoll-w$1-ka-r$r" $(cat proxy-epoll.pid) -t2 -c64 -d15s --latency http://127.0.0.1:15212/
       ./cpu-per-req.sh "haproxy-close-r$r" $HAW -t2 -c64 -d15s --latency -H 'Connection: close' http://127.0.0.1:15201/
       ./cpu-per-req.sh "proxy-w$1-close-r$r" $(cat proxy.pid) -t2 -c64 -d15s --latency -H 'Connection: close' http://127.0.0.1:15211/
+      ./cpu-per-req.sh "proxy-epoll-w$1-close-r$r" $(cat proxy-epoll.pid) -t2 -c64 -d15s --latency -H 'Connection: close' http://127.0.0.1:15212/
     done
+    stop_proxy epoll
     stop_proxy ;;
   handoffs)     # handoffs <workers> <label> [wrk header args...]: 20 handoffs under wrk
     w=$1 label=$2; shift 2

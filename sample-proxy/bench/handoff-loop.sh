@@ -11,6 +11,7 @@ cur=$(cat $dir/proxy.pid); prev=""
 for i in $(seq $n); do
   v=$((i + 1)); label=v$(( v % 2 == 1 ? 1 : 2 ))
   t0=$(date +%s.%N)
+  rm -f $dir/proxy-$v.log   # a log of an earlier run would be read before the new JVM truncates it
   SIDECARSET_RUN_DIR=$dir/run PROXY_VERSION=$label SIDECARSET_VERSION=$v SIDECARSET_VERSION_ALT=$((v - 1)) \
     setsid java $OPTS -jar $JAR proxy --listen 127.0.0.1:$port --upstream 127.0.0.1:$up --drain-timeout 10s $EXTRA_ARGS \
     > $dir/proxy-$v.log 2>&1 < /dev/null &
