@@ -1,7 +1,10 @@
 package io.sidecarset.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.sidecarset.api.SampleProxyContract;
 import io.sidecarset.api.SidecarSetEnv;
+import io.sidecarset.loadgen.LoadRun;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -70,6 +73,19 @@ final class ProxyProcesses implements AutoCloseable {
 
   Path handoffSocket() {
     return dir.resolve(SampleProxyContract.HANDOFF_SOCKET_NAME);
+  }
+
+  /**
+   * Fails the test when the load run has already dropped requests before the event under test
+   * ({@code before}): then the machine cannot carry the load now, and a drop later would prove
+   * nothing about the proxy.
+   */
+  static void assertNothingDroppedBefore(String before, LoadRun run) throws IOException {
+    assertThat(run.progress().dropped())
+        .as(
+            "dropped before any %s: this machine cannot carry the load now (load average %s)",
+            before, Files.readString(Path.of("/proc/loadavg")).trim())
+        .isZero();
   }
 
   static int freePort() throws IOException {
