@@ -2,7 +2,6 @@ package io.sidecarset.proxy;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -77,9 +76,7 @@ final class JitWarmup {
       return 0;
     }
     HostPort loopback = new HostPort("127.0.0.1", 0);
-    Transport transport = loops.transport();
-    EventLoopGroup group = loops.workers();
-    try (EchoServer app = EchoServer.start(loopback, transport, group, 1)) {
+    try (EchoServer app = EchoServer.start(loopback, loops.transport(), loops.workers(), 1)) {
       HostPort appAddress = new HostPort("127.0.0.1", app.localAddress().getPort());
       ProxyServer first = new ProxyServer(version, appAddress, timeout, loops, false);
       ProxyServer second = new ProxyServer(version, appAddress, timeout, loops, false);
@@ -109,10 +106,10 @@ final class JitWarmup {
             HandoffClient.takeOver(rehearsalSocket, timeout, second::serveOn);
         if (!(outcome instanceof HandoffClient.Outcome.Taken taken)) {
           LOG.warn("warm-up handover did not work ({}); warming up without it", outcome);
-          return drive(transport, group, first.localAddress(), requests, timeout);
+          return drive(loops, first.localAddress(), requests, timeout);
         }
         LOG.debug("warm-up handover: accepting after {} us", taken.registeredMicros());
-        return drive(transport, group, second.localAddress(), requests, timeout);
+        return drive(loops, second.localAddress(), requests, timeout);
       } finally {
         handoff.close();
         Files.deleteIfExists(rehearsalSocket);
@@ -132,19 +129,14 @@ final class JitWarmup {
    * request ({@code Connection: close}) and h2c streams, three fifths, a fifth and a fifth.
    */
   private static int drive(
-      Transport transport,
-      EventLoopGroup group,
-      InetSocketAddress proxy,
-      int requests,
-      Duration timeout)
+      ProxyLoops loops, InetSocketAddress proxy, int requests, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int h2 = requests / 5;
     int perConnection = requests / 5;
-    var h2Done = H2WarmupClient.run(transport, group.next(), proxy, h2);
-    int ok =
-        chains(transport, group, proxy, requests - h2 - perConnection, false, remaining(deadline));
-    ok += chains(transport, group, proxy, perConnection, true, remaining(deadline));
+    var h2Done = H2WarmupClient.run(loops.transport(), loops.workers().next(), proxy, h2);
+    int ok = chains(loops, proxy, requests - h2 - perConnection, false, remaining(deadline));
+    ok += chains(loops, proxy, perConnection, true, remaining(deadline));
     if (h2Done.await(remaining(deadline).toMillis()) && h2Done.isSuccess()) {
       ok += h2Done.getNow();
     }
@@ -157,8 +149,7 @@ final class JitWarmup {
   }
 
   private static int chains(
-      Transport transport,
-      EventLoopGroup group,
+      ProxyLoops loops,
       InetSocketAddress proxy,
       int requests,
       boolean connectionPerRequest,
@@ -166,7 +157,7 @@ final class JitWarmup {
       throws InterruptedException {
     UpstreamPools clients =
         new UpstreamPools(
-            transport.socketChannels(),
+            loops.transport().socketChannels(),
             new HostPort("127.0.0.1", proxy.getPort()),
             timeout,
             connectionPerRequest);
@@ -174,7 +165,7 @@ final class JitWarmup {
     AtomicInteger ok = new AtomicInteger();
     CountDownLatch chainsDone = new CountDownLatch(CHAINS);
     for (int i = 0; i < CHAINS; i++) {
-      EventLoop loop = group.next();
+      EventLoop loop = loops.workers().next();
       UpstreamPool client = clients.forLoop(loop);
       loop.execute(() -> next(client, left, ok, chainsDone));
     }

@@ -81,13 +81,13 @@ final class ProxyProcess {
       fail(e.getMessage());
       throw e; // not reached: fail exits
     }
-    LOG.info(
-        "transport {} with {} worker loop(s){}",
-        transport,
-        options.workers(),
-        options.transport().isEmpty() && transport == Transport.EPOLL
-            ? " (io_uring unavailable: " + Transport.ioUringUnavailability().orElse("?") + ")"
-            : "");
+    String fallback =
+        options.transport().isEmpty()
+            ? Transport.ioUringUnavailability()
+                .map(c -> " (io_uring unavailable: " + c + ")")
+                .orElse("")
+            : "";
+    LOG.info("transport {} with {} worker loop(s){}", transport, options.workers(), fallback);
     ProxyLoops loops = ProxyLoops.start(transport, options.workers());
     return new ProxyServer(
         options.version(), options.upstream(), options.upstreamTimeout(), loops, true);
