@@ -7,7 +7,6 @@ import io.sidecarset.loadgen.LoadGenerator;
 import io.sidecarset.loadgen.LoadReport;
 import io.sidecarset.loadgen.LoadRun;
 import io.sidecarset.loadgen.LoadSpec;
-import io.sidecarset.loadgen.TrafficMix;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,16 +37,7 @@ class HandoffFailureIT {
   }
 
   private static LoadSpec load(int port, double rate, Duration duration, Duration timeout) {
-    return LoadSpec.builder()
-        .target("127.0.0.1", port)
-        .path("/failure")
-        .ratePerSecond(rate)
-        .duration(duration)
-        .mix(TrafficMix.of(60, 20, 20))
-        .keepAliveConnections(32)
-        .h2Connections(2)
-        .requestTimeout(timeout)
-        .build();
+    return ProxyProcesses.mixedLoad(port, "/failure", rate, duration, timeout);
   }
 
   private String servedBy() throws Exception {

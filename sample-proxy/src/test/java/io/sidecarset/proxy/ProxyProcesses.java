@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sidecarset.api.SampleProxyContract;
 import io.sidecarset.api.SidecarSetEnv;
 import io.sidecarset.loadgen.LoadRun;
+import io.sidecarset.loadgen.LoadSpec;
+import io.sidecarset.loadgen.TrafficMix;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -73,6 +75,24 @@ final class ProxyProcesses implements AutoCloseable {
 
   Path handoffSocket() {
     return dir.resolve(SampleProxyContract.HANDOFF_SOCKET_NAME);
+  }
+
+  /**
+   * The ITs' open-loop load on {@code port}: 60 % keep-alive (32 connections), 20 % a new
+   * connection per request, 20 % h2c streams (2 connections), no retries.
+   */
+  static LoadSpec mixedLoad(
+      int port, String path, double rate, Duration duration, Duration timeout) {
+    return LoadSpec.builder()
+        .target("127.0.0.1", port)
+        .path(path)
+        .ratePerSecond(rate)
+        .duration(duration)
+        .mix(TrafficMix.of(60, 20, 20))
+        .keepAliveConnections(32)
+        .h2Connections(2)
+        .requestTimeout(timeout)
+        .build();
   }
 
   /**

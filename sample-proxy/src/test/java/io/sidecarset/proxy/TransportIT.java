@@ -8,8 +8,6 @@ import io.sidecarset.api.SampleProxyContract;
 import io.sidecarset.loadgen.LoadGenerator;
 import io.sidecarset.loadgen.LoadReport;
 import io.sidecarset.loadgen.LoadRun;
-import io.sidecarset.loadgen.LoadSpec;
-import io.sidecarset.loadgen.TrafficMix;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -48,16 +46,8 @@ class TransportIT {
       LoadReport report;
       try (LoadRun run =
           LoadGenerator.start(
-              LoadSpec.builder()
-                  .target("127.0.0.1", port)
-                  .path("/transport")
-                  .ratePerSecond(1_000)
-                  .duration(Duration.ofMinutes(3))
-                  .mix(TrafficMix.of(60, 20, 20))
-                  .keepAliveConnections(32)
-                  .h2Connections(2)
-                  .requestTimeout(Duration.ofSeconds(5))
-                  .build())) {
+              ProxyProcesses.mixedLoad(
+                  port, "/transport", 1_000, Duration.ofMinutes(3), Duration.ofSeconds(5)))) {
         Thread.sleep(2_000);
         ProxyProcesses.assertNothingDroppedBefore("handover", run);
         ManagedProcess v2 = takeOver(fx, run, 2, "v2", "io_uring", port, appPort);
