@@ -2,38 +2,30 @@ package io.sidecarset.proxy;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The proxy's threads: the worker loops of its {@link Transport}, which serve the client and
- * upstream connections, and the epoll loop that owns the listening socket. With the epoll transport
- * the listener shares the worker loops; with io_uring it has a loop of its own, which only accepts.
+ * The proxy's threads: the event loops of its {@link Transport}. They serve the client and upstream
+ * connections, and one of them also accepts on the listening socket, so that a new connection
+ * starts on a loop without a hand-over between threads.
  */
 final class ProxyLoops {
 
   private final Transport transport;
   private final EventLoopGroup workers;
-  private final EventLoopGroup listener;
 
-  private ProxyLoops(Transport transport, EventLoopGroup workers, EventLoopGroup listener) {
+  private ProxyLoops(Transport transport, EventLoopGroup workers) {
     this.transport = transport;
     this.workers = workers;
-    this.listener = listener;
   }
 
   static ProxyLoops start(Transport transport, int workerThreads) {
-    EventLoopGroup workers =
+    return new ProxyLoops(
+        transport,
         new MultiThreadIoEventLoopGroup(
-            workerThreads, new DefaultThreadFactory("proxy-loop"), transport.ioHandlerFactory());
-    EventLoopGroup listener =
-        transport.adoptsAcceptedConnections()
-            ? new MultiThreadIoEventLoopGroup(
-                1, new DefaultThreadFactory("proxy-accept"), EpollIoHandler.newFactory())
-            : workers;
-    return new ProxyLoops(transport, workers, listener);
+            workerThreads, new DefaultThreadFactory("proxy-loop"), transport.ioHandlerFactory()));
   }
 
   Transport transport() {
@@ -44,16 +36,8 @@ final class ProxyLoops {
     return workers;
   }
 
-  /** Where the (epoll) listening socket is registered. */
-  EventLoopGroup listener() {
-    return listener;
-  }
-
   void shutdown(Duration timeout) {
     long millis = timeout.toMillis();
-    if (listener != workers) {
-      listener.shutdownGracefully(0, millis, TimeUnit.MILLISECONDS);
-    }
     workers.shutdownGracefully(0, millis, TimeUnit.MILLISECONDS).awaitUninterruptibly(millis + 100);
   }
 }

@@ -5,7 +5,8 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -39,7 +40,7 @@ final class ProxyServer {
   private final ConnectionTracker tracker;
   private final UpstreamPools upstreams;
   private final ProxyServerInitializer initializer;
-  private volatile EpollServerSocketChannel listener;
+  private volatile ServerSocketChannel listener;
   private volatile boolean accepting;
 
   ProxyServer(
@@ -73,17 +74,13 @@ final class ProxyServer {
   }
 
   private ServerBootstrap bootstrap(ChannelFactory<? extends ServerChannel> factory) {
-    ServerBootstrap b =
-        new ServerBootstrap()
-            .group(loops.listener(), loops.workers())
-            .channelFactory(factory)
-            .option(ChannelOption.SO_BACKLOG, BACKLOG)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(initializer);
-    return loops.transport().adoptsAcceptedConnections()
-        ? b.handler(AcceptedConnectionAdopter.INSTANCE)
-        : b;
+    return new ServerBootstrap()
+        .group(loops.workers(), loops.workers())
+        .channelFactory(factory)
+        .option(ChannelOption.SO_BACKLOG, BACKLOG)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(initializer);
   }
 
   /**
@@ -96,9 +93,10 @@ final class ProxyServer {
     int attempts = 0;
     while (true) {
       attempts++;
-      var future = bootstrap(EpollServerSocketChannel::new).bind(address.toSocketAddress()).await();
+      var future =
+          bootstrap(loops.transport().serverChannels()).bind(address.toSocketAddress()).await();
       if (future.isSuccess()) {
-        listener = (EpollServerSocketChannel) future.channel();
+        listener = (ServerSocketChannel) future.channel();
         accepting = true;
         if (attempts > 1) {
           LOG.info("bound {} after {} attempts", address, attempts);
@@ -131,15 +129,15 @@ final class ProxyServer {
    * (a dup), already bound, listening and non-blocking.
    */
   InetSocketAddress serveOn(int fd) throws InterruptedException {
-    var future = bootstrap(() -> new EpollServerSocketChannel(fd)).register().sync();
-    listener = (EpollServerSocketChannel) future.channel();
+    var future = bootstrap(() -> loops.transport().inheritedListener(fd)).register().sync();
+    listener = (ServerSocketChannel) future.channel();
     accepting = true;
     return listener.localAddress();
   }
 
   /** The listening socket's file descriptor, to pass to a successor. */
   int listenerFd() {
-    return listener.fd().intValue();
+    return ((UnixChannel) listener).fd().intValue();
   }
 
   InetSocketAddress localAddress() {
@@ -147,12 +145,27 @@ final class ProxyServer {
   }
 
   /**
-   * Stops accepting: removes the listener from this process's epoll set (EPOLL_CTL_DEL). The socket
-   * stays open and listening, shared with the successor, so no connection attempt is refused.
+   * Stops accepting, synchronously and with no accept left in flight; the successor's copy of the
+   * socket keeps listening, so no connection attempt is refused.
+   *
+   * <ul>
+   *   <li>epoll: deregisters the listener ({@code EPOLL_CTL_DEL}); this process's copy stays open
+   *       until {@link #closeListener()}.
+   *   <li>io_uring: closes this process's copy. Deregistering is not enough there: Netty re-arms an
+   *       accept that was cancelled while the channel is open, and its deregistration can then wait
+   *       for a completion that never comes (seen in the warm-up's rehearsal). The close completes
+   *       only after the cancelled accept's last completion was handled, so a connection the kernel
+   *       gave this process just before is in the pipeline and will be served.
+   * </ul>
    */
   void stopAccepting() throws InterruptedException {
     accepting = false;
-    listener.deregister().sync();
+    ServerSocketChannel l = listener;
+    if (loops.transport() == Transport.IO_URING) {
+      l.close().sync();
+    } else {
+      l.deregister().sync();
+    }
   }
 
   /**
@@ -180,15 +193,15 @@ final class ProxyServer {
    * copy keeps the socket alive, and a crashed successor's replacement can bind the port again.
    */
   void closeListener() {
-    EpollServerSocketChannel l = listener;
-    if (l == null) {
+    ServerSocketChannel l = listener;
+    if (l == null || !l.isOpen()) {
       return;
     }
     if (l.isRegistered()) {
       l.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     } else {
       try {
-        l.fd().close();
+        ((UnixChannel) l).fd().close();
       } catch (IOException e) {
         LOG.warn("closing the listener's fd: {}", e.toString());
       }

@@ -8,6 +8,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.uring.InheritedIoUringServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
@@ -16,10 +17,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The I/O transport of the proxy's TCP connections. io_uring spends about a third less kernel time
- * per request than epoll with the same work (docs/benchmarks/proxy.md), but a kernel or a seccomp
- * profile may refuse it (Docker 25+ and some managed nodes do), so {@code auto} falls back to
- * epoll. The listening socket is always an epoll channel (see {@link AcceptedConnectionAdopter}).
+ * The I/O transport of the proxy's sockets, the listening one included. io_uring spends about a
+ * third less kernel time per request than epoll with the same work (docs/benchmarks/proxy.md), but
+ * a kernel or a seccomp profile may refuse it (Docker 25+ and some managed nodes do), so {@code
+ * auto} falls back to epoll.
  */
 public enum Transport {
   IO_URING,
@@ -49,17 +50,17 @@ public enum Transport {
    * @throws IllegalStateException when the machine does not allow what was requested
    */
   public static Transport resolve(Optional<Transport> requested) {
-    Epoll.ensureAvailability(); // the listener is an epoll channel with either transport
-    if (requested.isEmpty()) {
-      return IoUring.isAvailable() ? IO_URING : EPOLL;
-    }
-    if (requested.get() == IO_URING && !IoUring.isAvailable()) {
+    Transport chosen = requested.orElseGet(() -> IoUring.isAvailable() ? IO_URING : EPOLL);
+    if (chosen == IO_URING && !IoUring.isAvailable()) {
       throw new IllegalStateException(
           "--transport io_uring: not available here ("
               + IoUring.unavailabilityCause()
               + "); use --transport epoll or auto");
     }
-    return requested.get();
+    if (chosen == EPOLL) {
+      Epoll.ensureAvailability();
+    }
+    return chosen;
   }
 
   /** Why {@link #resolve} chose epoll when asked to choose, or empty when io_uring works. */
@@ -82,9 +83,15 @@ public enum Transport {
     return this == IO_URING ? IoUringServerSocketChannel::new : EpollServerSocketChannel::new;
   }
 
-  /** Whether connections accepted by the epoll listener move to other loops of this transport. */
-  boolean adoptsAcceptedConnections() {
-    return this == IO_URING;
+  /**
+   * A server channel around an inherited listening socket: {@code fd} is this process's own copy,
+   * bound and listening. {@code deregister()} stops it accepting, and on both transports its future
+   * completes only when no accept is in flight any more.
+   */
+  ServerSocketChannel inheritedListener(int fd) {
+    return this == IO_URING
+        ? new InheritedIoUringServerSocketChannel(fd)
+        : new EpollServerSocketChannel(fd);
   }
 
   @Override
