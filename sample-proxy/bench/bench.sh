@@ -19,7 +19,8 @@ rss() { awk '/VmRSS/ {print $2}' /proc/$1/status; }
 HAW=$(pgrep -P $(cat haproxy.pid) | head -1)
 mode=$1; shift
 case $mode in
-  throughput)   # throughput <workers>: HAProxy, the proxy (auto: io_uring here) and the proxy on epoll
+  throughput)   # throughput <workers>: HAProxy, the proxy (auto: io_uring here) and the proxy on epoll;
+                #   keep-alive and Connection: close with wrk, then h2c with h2load
     start_proxy $1
     start_proxy $1 epoll 15212
     wrk -t2 -c64 -d5s http://127.0.0.1:15211/ > /dev/null   # warm the JIT as a serving pod is
@@ -33,6 +34,14 @@ case $mode in
       ./cpu-per-req.sh "haproxy-close-r$r" $HAW -t2 -c64 -d15s --latency -H 'Connection: close' http://127.0.0.1:15201/
       ./cpu-per-req.sh "proxy-w$1-close-r$r" $(cat proxy.pid) -t2 -c64 -d15s --latency -H 'Connection: close' http://127.0.0.1:15211/
       ./cpu-per-req.sh "proxy-epoll-w$1-close-r$r" $(cat proxy-epoll.pid) -t2 -c64 -d15s --latency -H 'Connection: close' http://127.0.0.1:15212/
+    done
+    H2="-n 300000 -c 32 -m 10"   # h2c with prior knowledge: 32 connections, 10 streams each
+    h2load -n 100000 -c 32 -m 10 http://127.0.0.1:15211/ > /dev/null
+    h2load -n 100000 -c 32 -m 10 http://127.0.0.1:15212/ > /dev/null
+    for r in 1 2; do
+      ./h2-cpu-per-req.sh "haproxy-h2c-r$r" $HAW $H2 http://127.0.0.1:15203/
+      ./h2-cpu-per-req.sh "proxy-w$1-h2c-r$r" $(cat proxy.pid) $H2 http://127.0.0.1:15211/
+      ./h2-cpu-per-req.sh "proxy-epoll-w$1-h2c-r$r" $(cat proxy-epoll.pid) $H2 http://127.0.0.1:15212/
     done
     stop_proxy epoll
     stop_proxy ;;

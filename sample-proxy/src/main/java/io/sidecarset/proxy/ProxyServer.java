@@ -79,7 +79,8 @@ final class ProxyServer {
         .channelFactory(factory)
         .option(ChannelOption.SO_BACKLOG, BACKLOG)
         .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
+        // no childOption(TCP_NODELAY): Netty's epoll and io_uring channels set it when they are
+        // created, and a second setsockopt per accepted connection shows in Connection: close runs
         .childHandler(initializer);
   }
 
