@@ -23,8 +23,11 @@ case $mode in
                 #   keep-alive and Connection: close with wrk, then h2c with h2load
     start_proxy $1
     start_proxy $1 epoll 15212
-    wrk -t2 -c64 -d5s http://127.0.0.1:15211/ > /dev/null   # warm the JIT as a serving pod is
-    wrk -t2 -c64 -d5s http://127.0.0.1:15212/ > /dev/null
+    for port in 15211 15212; do   # warm the JIT with every kind of traffic, as a serving pod is
+      wrk -t2 -c64 -d5s http://127.0.0.1:$port/ > /dev/null
+      wrk -t2 -c64 -d5s -H 'Connection: close' http://127.0.0.1:$port/ > /dev/null
+      h2load -n 100000 -c 32 -m 10 http://127.0.0.1:$port/ > /dev/null
+    done
     for r in 1 2; do
       ./cpu-per-req.sh "backend-direct-r$r" $(cat backend.pid) -t2 -c64 -d15s --latency http://127.0.0.1:18280/
       ./cpu-per-req.sh "haproxy-ka-r$r" $HAW -t2 -c64 -d15s --latency http://127.0.0.1:15201/
@@ -36,8 +39,6 @@ case $mode in
       ./cpu-per-req.sh "proxy-epoll-w$1-close-r$r" $(cat proxy-epoll.pid) -t2 -c64 -d15s --latency -H 'Connection: close' http://127.0.0.1:15212/
     done
     H2="-n 300000 -c 32 -m 10"   # h2c with prior knowledge: 32 connections, 10 streams each
-    h2load -n 100000 -c 32 -m 10 http://127.0.0.1:15211/ > /dev/null
-    h2load -n 100000 -c 32 -m 10 http://127.0.0.1:15212/ > /dev/null
     for r in 1 2; do
       ./h2-cpu-per-req.sh "haproxy-h2c-r$r" $HAW $H2 http://127.0.0.1:15203/
       ./h2-cpu-per-req.sh "proxy-w$1-h2c-r$r" $(cat proxy.pid) $H2 http://127.0.0.1:15211/

@@ -115,12 +115,14 @@ final class ProxyProcess {
     server.preconnect(PRECONNECT_PER_LOOP, Duration.ofSeconds(2));
     LOG.info(
         "ready for traffic: warm-up {}/{} requests in {} ms (of which {} ms waiting for the JIT),"
-            + " upstream connections opened in {} ms",
+            + " upstream connections opened in {} ms; {} ms of CPU used since the JVM started",
         ok,
         options.warmupRequests(),
         (t1 - t0) / 1_000_000,
         compiling.toMillis(),
-        (System.nanoTime() - t1) / 1_000_000);
+        (System.nanoTime() - t1) / 1_000_000,
+        // what a successor's start costs the cores its predecessor serves on
+        ProcessHandle.current().info().totalCpuDuration().map(Duration::toMillis).orElse(-1L));
   }
 
   private void takeOverOrBind() throws Exception {

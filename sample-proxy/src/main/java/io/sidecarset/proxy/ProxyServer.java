@@ -190,8 +190,9 @@ final class ProxyServer {
   }
 
   /**
-   * Closes this process's copy of the listening socket, after it stopped accepting: the successor's
-   * copy keeps the socket alive, and a crashed successor's replacement can bind the port again.
+   * Closes this process's copy of the listening socket, after it stopped accepting (on io_uring
+   * {@link #stopAccepting()} closed it already): the successor's copy keeps the socket alive, and a
+   * crashed successor's replacement can bind the port again.
    */
   void closeListener() {
     ServerSocketChannel l = listener;
