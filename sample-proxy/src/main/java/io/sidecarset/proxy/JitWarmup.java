@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * Rehearses the takeover inside this process before the real one, so that the real one and the
  * first requests after it run compiled, initialised code (Envoy also initialises fully before it
  * takes over): a private proxy binds a loopback ephemeral port, a second private proxy takes its
- * listener over through the same handoff code (junixsocket, SCM_RIGHTS, dup, epoll registration,
- * deregistration), and requests run through it to an in-process echo app, on the real event loops.
- * The application behind the real upstream never sees these requests.
+ * listener over through the same handoff code (junixsocket, SCM_RIGHTS, dup, registration, the old
+ * side's stop), and requests run through it to an in-process echo app, on the real event loops. The
+ * application behind the real upstream never sees these requests.
  */
 final class JitWarmup {
 
