@@ -40,9 +40,9 @@ case $mode in
     done
     H2="-n 300000 -c 32 -m 10"   # h2c with prior knowledge: 32 connections, 10 streams each
     for r in 1 2; do
-      ./h2-cpu-per-req.sh "haproxy-h2c-r$r" $HAW $H2 http://127.0.0.1:15203/
-      ./h2-cpu-per-req.sh "proxy-w$1-h2c-r$r" $(cat proxy.pid) $H2 http://127.0.0.1:15211/
-      ./h2-cpu-per-req.sh "proxy-epoll-w$1-h2c-r$r" $(cat proxy-epoll.pid) $H2 http://127.0.0.1:15212/
+      ./cpu-per-req.sh "haproxy-h2c-r$r" $HAW h2load $H2 http://127.0.0.1:15203/
+      ./cpu-per-req.sh "proxy-w$1-h2c-r$r" $(cat proxy.pid) h2load $H2 http://127.0.0.1:15211/
+      ./cpu-per-req.sh "proxy-epoll-w$1-h2c-r$r" $(cat proxy-epoll.pid) h2load $H2 http://127.0.0.1:15212/
     done
     stop_proxy epoll
     stop_proxy ;;
