@@ -75,7 +75,7 @@ final class ProxyServer {
 
   private ServerBootstrap bootstrap(ChannelFactory<? extends ServerChannel> factory) {
     return new ServerBootstrap()
-        .group(loops.workers(), loops.workers())
+        .group(loops.workers())
         .channelFactory(factory)
         .option(ChannelOption.SO_BACKLOG, BACKLOG)
         .option(ChannelOption.SO_REUSEADDR, true)
@@ -146,27 +146,13 @@ final class ProxyServer {
   }
 
   /**
-   * Stops accepting, synchronously and with no accept left in flight; the successor's copy of the
-   * socket keeps listening, so no connection attempt is refused.
-   *
-   * <ul>
-   *   <li>epoll: deregisters the listener ({@code EPOLL_CTL_DEL}); this process's copy stays open
-   *       until {@link #closeListener()}.
-   *   <li>io_uring: closes this process's copy. Deregistering is not enough there: Netty re-arms an
-   *       accept that was cancelled while the channel is open, and its deregistration can then wait
-   *       for a completion that never comes (seen in the warm-up's rehearsal). The close completes
-   *       only after the cancelled accept's last completion was handled, so a connection the kernel
-   *       gave this process just before is in the pipeline and will be served.
-   * </ul>
+   * Stops accepting, synchronously and with no accept left in flight ({@link
+   * Transport#stopAccepting}); the successor's copy of the socket keeps listening, so no connection
+   * attempt is refused.
    */
   void stopAccepting() throws InterruptedException {
     accepting = false;
-    ServerSocketChannel l = listener;
-    if (loops.transport() == Transport.IO_URING) {
-      l.close().sync();
-    } else {
-      l.deregister().sync();
-    }
+    loops.transport().stopAccepting(listener).sync();
   }
 
   /**

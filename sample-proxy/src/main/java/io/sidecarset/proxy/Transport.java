@@ -1,6 +1,7 @@
 package io.sidecarset.proxy;
 
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
@@ -78,20 +79,36 @@ public enum Transport {
     return this == IO_URING ? IoUringSocketChannel::new : EpollSocketChannel::new;
   }
 
-  /** For a server that binds a fresh socket of its own (the demo app). */
+  /** For a server that binds a fresh socket of its own (a first start, the demo app). */
   public ChannelFactory<? extends ServerSocketChannel> serverChannels() {
     return this == IO_URING ? IoUringServerSocketChannel::new : EpollServerSocketChannel::new;
   }
 
   /**
    * A server channel around an inherited listening socket: {@code fd} is this process's own copy,
-   * bound and listening. {@code deregister()} stops it accepting, and on both transports its future
-   * completes only when no accept is in flight any more.
+   * bound and listening.
    */
   ServerSocketChannel inheritedListener(int fd) {
     return this == IO_URING
         ? new InheritedIoUringServerSocketChannel(fd)
         : new EpollServerSocketChannel(fd);
+  }
+
+  /**
+   * Makes a listener of this transport stop accepting; the future completes when no accept is in
+   * flight any more. The socket itself stays open in every process that holds a copy of it.
+   *
+   * <ul>
+   *   <li>epoll: deregisters the listener ({@code EPOLL_CTL_DEL}); this process's copy stays open.
+   *   <li>io_uring: closes this process's copy. Deregistering is not enough there: Netty re-arms an
+   *       accept that was cancelled while the channel is open, and the deregistration can then wait
+   *       for a completion that never comes (seen in the warm-up's rehearsal). The close completes
+   *       only after the cancelled accept's last completion was handled, so a connection the kernel
+   *       gave this process just before is in the pipeline and will be served.
+   * </ul>
+   */
+  ChannelFuture stopAccepting(ServerSocketChannel listener) {
+    return this == IO_URING ? listener.close() : listener.deregister();
   }
 
   @Override

@@ -13,10 +13,11 @@ import java.nio.ByteBuffer;
  * for adoption of existing sockets, open), so this class sits in Netty's package to reach the
  * package-private base class; it is checked at compile time against the Netty of the build.
  *
- * <p>Stopping to accept on handover is {@code deregister()}: on io_uring its future completes only
- * once the accept has been cancelled and every completion before the cancellation has been handled,
- * so a connection the kernel handed to this process's accept in the meantime still reaches the
- * pipeline (and is served, drained) rather than being lost.
+ * <p>On handover the old side stops accepting by closing this channel (the successor holds its own
+ * copy of the socket): the close completes only once the accept has been cancelled and every
+ * completion before the cancellation has been handled, so a connection the kernel handed to this
+ * process's accept in the meantime still reaches the pipeline (and is served, drained) rather than
+ * being lost.
  */
 public final class InheritedIoUringServerSocketChannel extends AbstractIoUringServerChannel
     implements ServerSocketChannel {
