@@ -169,7 +169,7 @@ public final class HotUpgradeDemo {
     if (present) {
       System.out.println("[demo] replacing the demo left from an earlier run");
       Helm.uninstall(RELEASE).withNamespace(NAMESPACE).withKubeConfigContents(kubeconfig).call();
-      new SidecarSetTester(cluster).deleteNamespace(NAMESPACE);
+      new SidecarSetTester(cluster).deleteNamespaceAndAwaitGone(NAMESPACE);
     }
     if (cluster.client().namespaces().withName(NAMESPACE).get() == null) {
       cluster

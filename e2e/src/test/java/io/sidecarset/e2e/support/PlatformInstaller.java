@@ -233,11 +233,7 @@ public final class PlatformInstaller {
 
   /** Deletes the release namespace (and the run-time objects in it) and waits until it is gone. */
   public void deleteNamespace() {
-    client.namespaces().withName(NAMESPACE).delete();
-    await("namespace " + NAMESPACE + " gone")
-        .atMost(Timeouts.NAMESPACE_GONE)
-        .pollInterval(Timeouts.POLL)
-        .until(() -> client.namespaces().withName(NAMESPACE).get() == null);
+    NamespaceDeletion.stopPods(client, NAMESPACE).awaitGone();
   }
 
   private void deleteSidecarSets() {

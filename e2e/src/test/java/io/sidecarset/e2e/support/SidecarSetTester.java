@@ -77,13 +77,17 @@ public final class SidecarSetTester {
     return name;
   }
 
-  /** Deletes the namespace and waits until it (and so every pod in it) is gone. */
+  /**
+   * Deletes a scenario's namespace and waits until every container of its pods stopped; the objects
+   * go in the background ({@link NamespaceDeletion} says why it does not wait for them).
+   */
   public void deleteNamespace(String name) {
-    client.namespaces().withName(name).delete();
-    await("namespace " + name + " gone")
-        .atMost(Timeouts.NAMESPACE_GONE)
-        .pollInterval(Timeouts.POLL)
-        .until(() -> client.namespaces().withName(name).get() == null);
+    NamespaceDeletion.stopPods(client, name);
+  }
+
+  /** Deletes the namespace and waits until it is gone, for a name that is created again. */
+  public void deleteNamespaceAndAwaitGone(String name) {
+    NamespaceDeletion.stopPods(client, name).awaitGone();
   }
 
   // ---------------------------------------------------------------- SidecarSets

@@ -27,8 +27,15 @@ public final class Timeouts {
   /** A cold upgrade of a few pods, one at a time. */
   public static final Duration COLD_ROLLOUT = Duration.ofMinutes(3);
 
-  /** A namespace with its pods deleted. */
-  public static final Duration NAMESPACE_GONE = Duration.ofMinutes(2);
+  /** Every container of a deleted namespace's pods stopped: their grace period is 10 s. */
+  public static final Duration PODS_STOPPED = Duration.ofMinutes(1);
+
+  /**
+   * A deleted namespace's object gone: the kubelet removes a stopped pod's object a while later
+   * (once more than 55 s, seen in CI), and the namespace controller retries a namespace with pods
+   * left after an exponential back-off of up to 60 s ({@link NamespaceDeletion}).
+   */
+  public static final Duration NAMESPACE_GONE = Duration.ofMinutes(3);
 
   /** Polling a pod during an upgrade: fine enough to time each step. */
   public static final Duration FAST_POLL = Duration.ofMillis(100);
