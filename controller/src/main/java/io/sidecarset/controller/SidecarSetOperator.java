@@ -84,17 +84,38 @@ public final class SidecarSetOperator implements AutoCloseable {
             .withLeaseDuration(lease)
             .withRenewDeadline(lease.multipliedBy(2).dividedBy(3))
             .withRetryPeriod(lease.dividedBy(7))
-            .withExitOnStopLeading(config.exitOnLostLeadership())
+            // the SDK's own exit calls System.exit also when the shutdown hook stops the
+            // election, and System.exit inside a shutdown hook blocks forever: the process then
+            // ignored SIGTERM until the kubelet's SIGKILL, 30 s later, still holding the lease
+            .withExitOnStopLeading(false)
             .withLeaderCallbacks(
                 new LeaderCallbacks(
                     () -> {
                       leading.set(true);
                       LOG.info("{} leads: acting on SidecarSets", config.identity());
                     },
-                    () -> leading.set(false),
+                    this::stoppedLeading,
                     leader -> LOG.info("leader is {}", leader)));
     config.leaseNamespace().ifPresent(builder::withLeaseNamespace);
     return builder.build();
+  }
+
+  /**
+   * Leadership ended: by {@link #close()}, or lost (a lease renewal failed). A lost lease ends the
+   * process where configured, so that two replicas never act at once; the kubelet restarts it.
+   */
+  private void stoppedLeading() {
+    leading.set(false);
+    if (stopped.get()) {
+      LOG.info("{} stopped leading: shutting down", config.identity());
+    } else if (config.exitOnLostLeadership()) {
+      LOG.error("{} lost the lease: exiting so that no two replicas act", config.identity());
+      // not on this thread: System.exit runs the shutdown hook, which stops the leader election
+      // this thread belongs to
+      new Thread(() -> System.exit(1), "exit-on-lost-lease").start();
+    } else {
+      LOG.warn("{} lost the lease: no longer acting on SidecarSets", config.identity());
+    }
   }
 
   /** Starts the operator: informers sync, then the leader (or the only replica) reconciles. */

@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The shaded controller jar run as its own process with the JVM flags of the image, so tests can
@@ -96,6 +99,22 @@ final class ControllerProcess implements AutoCloseable {
 
   String logText() throws IOException {
     return Files.readString(log);
+  }
+
+  /**
+   * SIGTERM, as the kubelet stops a container, then waits up to {@code bound}: the exit code, or
+   * empty if the process is still running.
+   */
+  OptionalInt terminate(Duration bound) throws InterruptedException {
+    process.destroy();
+    return waitForExit(bound);
+  }
+
+  /** The exit code once the process ends within {@code bound}, or empty if it still runs. */
+  OptionalInt waitForExit(Duration bound) throws InterruptedException {
+    return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
   }
 
   /** SIGKILL: no shutdown hook, no lease release, no goodbye. */

@@ -1,0 +1,115 @@
+package io.sidecarset.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.sidecarset.api.ControllerEnv;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The controller process, leading with the production settings (leader election, exit on a lost
+ * lease), stops on SIGTERM as the kubelet sends it: the shutdown hook runs to its end and the JVM
+ * exits, well inside the chart's 30 s grace period. It used to hang in the hook until SIGKILL (the
+ * SDK's exit-on-stop-leading called System.exit from within the hook). A lease lost while running
+ * still ends the process, with 1.
+ */
+class ControllerShutdownIT {
+
+  /** Far below the 30 s after which the kubelet would SIGKILL; far above a clean stop (~1 s). */
+  static final Duration STOP_BOUND = Duration.ofSeconds(15);
+
+  /** The default lease's renew deadline (10 s) and a few retry periods. */
+  static final Duration LOST_LEASE_BOUND = Duration.ofSeconds(30);
+
+  /** What a JVM returns after SIGTERM once its shutdown hooks have finished. */
+  static final int EXIT_AFTER_SIGTERM = 128 + 15;
+
+  static BareApiServer api;
+  static RolloutTester tester;
+  static ControllerProcess controller;
+
+  @BeforeAll
+  static void cluster() {
+    api = BareApiServer.shared();
+    KubernetesClient client = api.client();
+    tester = new RolloutTester(client, "shutdown");
+  }
+
+  @AfterEach
+  void killController() throws InterruptedException {
+    if (controller != null) {
+      controller.kill();
+      // the next test's controller must acquire the lease at once
+      api.client()
+          .leases()
+          .inNamespace(tester.namespace)
+          .withName(ControllerEnv.DEFAULT_LEASE_NAME)
+          .delete();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (tester != null) {
+      tester.close();
+    }
+  }
+
+  @Test
+  void leaseTakenAway_exitsNonZero_soThatTwoReplicasNeverAct() throws Exception {
+    controller =
+        ControllerProcess.start(
+            api.kubeconfig(), "controller-loser", tester.namespace, "controller-lost-lease.log");
+    RolloutTester.within(Duration.ofSeconds(60))
+        .until(() -> controller.logText().contains("controller-loser leads"));
+
+    // another holder, freshly renewed, for long: the leader's renewals fail until its deadline
+    api.client()
+        .leases()
+        .inNamespace(tester.namespace)
+        .withName(ControllerEnv.DEFAULT_LEASE_NAME)
+        .edit(
+            lease ->
+                new LeaseBuilder(lease)
+                    .editSpec()
+                    .withHolderIdentity("intruder")
+                    .withLeaseDurationSeconds(3600)
+                    .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC))
+                    .endSpec()
+                    .build());
+    OptionalInt exit = controller.waitForExit(LOST_LEASE_BOUND);
+
+    assertThat(exit)
+        .as(
+            "exit code within %s of losing the lease; log:%n%s",
+            LOST_LEASE_BOUND, controller.logText())
+        .hasValue(1);
+    assertThat(controller.logText()).contains("controller-loser lost the lease: exiting");
+  }
+
+  @Test
+  void sigterm_whileLeading_exitsAfterItsShutdownHook() throws Exception {
+    controller =
+        ControllerProcess.start(
+            api.kubeconfig(), "controller-stop", tester.namespace, "controller-shutdown.log");
+    RolloutTester.within(Duration.ofSeconds(60))
+        .until(() -> controller.logText().contains("controller-stop leads"));
+
+    OptionalInt exit = controller.terminate(STOP_BOUND);
+
+    assertThat(exit)
+        .as("exit code within %s of SIGTERM; log:%n%s", STOP_BOUND, controller.logText())
+        .hasValue(EXIT_AFTER_SIGTERM);
+    assertThat(controller.logText())
+        .contains("controller-stop stopped leading: shutting down")
+        .doesNotContain("lost the lease");
+  }
+}
