@@ -63,13 +63,23 @@ class ControllerShutdownIT {
     }
   }
 
+  /** The shaded controller jar as a process, once it holds the lease. */
+  static ControllerProcess startLeading(String identity, String logName) throws Exception {
+    ControllerProcess process =
+        ControllerProcess.start(api.kubeconfig(), identity, tester.namespace, logName);
+    try {
+      RolloutTester.within(Duration.ofSeconds(60))
+          .until(() -> process.logText().contains(identity + " leads"));
+    } catch (RuntimeException | Error e) {
+      process.kill();
+      throw e;
+    }
+    return process;
+  }
+
   @Test
   void leaseTakenAway_exitsNonZero_soThatTwoReplicasNeverAct() throws Exception {
-    controller =
-        ControllerProcess.start(
-            api.kubeconfig(), "controller-loser", tester.namespace, "controller-lost-lease.log");
-    RolloutTester.within(Duration.ofSeconds(60))
-        .until(() -> controller.logText().contains("controller-loser leads"));
+    controller = startLeading("controller-loser", "controller-lost-lease.log");
 
     // another holder, freshly renewed, for long: the leader's renewals fail until its deadline
     api.client()
@@ -97,11 +107,7 @@ class ControllerShutdownIT {
 
   @Test
   void sigterm_whileLeading_exitsAfterItsShutdownHook() throws Exception {
-    controller =
-        ControllerProcess.start(
-            api.kubeconfig(), "controller-stop", tester.namespace, "controller-shutdown.log");
-    RolloutTester.within(Duration.ofSeconds(60))
-        .until(() -> controller.logText().contains("controller-stop leads"));
+    controller = startLeading("controller-stop", "controller-shutdown.log");
 
     OptionalInt exit = controller.terminate(STOP_BOUND);
 
