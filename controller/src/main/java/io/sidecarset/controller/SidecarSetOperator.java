@@ -31,6 +31,8 @@ public final class SidecarSetOperator implements AutoCloseable {
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
 
   private final ControllerConfig config;
+  private final KubernetesClient client;
+  private final Clock clock;
   private final ControllerMetrics metrics = new ControllerMetrics();
   private final ExecutorService pool;
   private final Operator operator;
@@ -41,6 +43,8 @@ public final class SidecarSetOperator implements AutoCloseable {
   public SidecarSetOperator(ControllerConfig config, KubernetesClient client, Clock clock)
       throws IOException {
     this.config = config;
+    this.client = client;
+    this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
     this.pool =
         Executors.newFixedThreadPool(
@@ -148,8 +152,15 @@ public final class SidecarSetOperator implements AutoCloseable {
     if (!stopped.compareAndSet(false, true)) {
       return;
     }
+    boolean wasLeading = leading.get();
     try {
       operator.stop();
+      if (wasLeading && config.leaderElection()) {
+        String namespace = config.leaseNamespace().orElse(client.getNamespace());
+        if (LeaseRelease.release(client, namespace, config.leaseName(), config.identity(), clock)) {
+          LOG.info("{} released the lease", config.identity());
+        }
+      }
     } finally {
       leading.set(false);
       pool.shutdownNow();

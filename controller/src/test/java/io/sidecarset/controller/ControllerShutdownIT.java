@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
  * The controller process, leading with the production settings (leader election, exit on a lost
  * lease), stops on SIGTERM as the kubelet sends it: the shutdown hook runs to its end and the JVM
  * exits, well inside the chart's 30 s grace period. It used to hang in the hook until SIGKILL (the
- * SDK's exit-on-stop-leading called System.exit from within the hook). A lease lost while running
- * still ends the process, with 1.
+ * SDK's exit-on-stop-leading called System.exit from within the hook), and hands the Lease back. A
+ * lease lost while running still ends the process, with 1.
  */
 class ControllerShutdownIT {
 
@@ -114,8 +114,19 @@ class ControllerShutdownIT {
     assertThat(exit)
         .as("exit code within %s of SIGTERM; log:%n%s", STOP_BOUND, controller.logText())
         .hasValue(EXIT_AFTER_SIGTERM);
+    assertThat(
+            api.client()
+                .leases()
+                .inNamespace(tester.namespace)
+                .withName(ControllerEnv.DEFAULT_LEASE_NAME)
+                .get()
+                .getSpec()
+                .getHolderIdentity())
+        .as("the lease handed back, so that a standby need not wait it out")
+        .isEmpty();
     assertThat(controller.logText())
         .contains("controller-stop stopped leading: shutting down")
+        .contains("controller-stop released the lease")
         .doesNotContain("lost the lease");
   }
 }
