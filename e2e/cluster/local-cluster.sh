@@ -227,6 +227,9 @@ write_configs() {
   kubelet_tok=$(awk -F, -v u="system:node:$NODE_NAME" '$2 == u { print $1 }' "$STATE/tokens.csv")
   write_kubeconfig "$KUBECONFIG_ADMIN" "https://127.0.0.1:$API_PORT" "$PKI/ca.crt" "$admin_tok" admin
   write_kubeconfig "$KUBECONFIG_KUBELET" "https://127.0.0.1:$API_PORT" "$PKI/ca.crt" "$kubelet_tok" "system:node:$NODE_NAME"
+  # syncFrequency 10s (default 1m): a 1.20 kubelet acts on a pod deleted while it was still starting
+  # it only at its next periodic sync; a test that creates a pod and deletes it at once then waited
+  # 80 s for the kill (InjectionE2E in CI)
   cat >"$STATE/kubelet-config.yaml" <<EOF
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
@@ -252,6 +255,7 @@ imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 clusterDomain: cluster.local
 serializeImagePulls: false
+syncFrequency: 10s
 EOF
 }
 

@@ -27,8 +27,12 @@ public final class Timeouts {
   /** A cold upgrade of a few pods, one at a time. */
   public static final Duration COLD_ROLLOUT = Duration.ofMinutes(3);
 
-  /** Every container of a deleted namespace's pods stopped: their grace period is 10 s. */
-  public static final Duration PODS_STOPPED = Duration.ofMinutes(1);
+  /**
+   * Every container of a deleted namespace's pods stopped: their grace period is 10 s, but a 1.20
+   * kubelet kills a pod deleted while it was still starting it only at its next periodic sync (1
+   * min by default, 10 s in the local cluster; seen in CI: 80 s).
+   */
+  public static final Duration PODS_STOPPED = Duration.ofMinutes(2);
 
   /**
    * A deleted namespace's object gone: the kubelet removes a stopped pod's object a while later
