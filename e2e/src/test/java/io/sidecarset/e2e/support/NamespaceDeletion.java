@@ -82,7 +82,7 @@ public final class NamespaceDeletion {
     }
   }
 
-  /** One line per pod: phase, since when it is being deleted, and each container's state. */
+  /** Each pod as {@link SidecarSetTester#describe} tells it, and since when it is being deleted. */
   private String describePods() {
     List<Pod> pods = pods().collect(Collectors.toList());
     if (pods.isEmpty()) {
@@ -91,15 +91,9 @@ public final class NamespaceDeletion {
     return pods.stream()
         .map(
             p ->
-                p.getMetadata().getName()
-                    + " (phase "
-                    + p.getStatus().getPhase()
-                    + ", deleting since "
+                SidecarSetTester.describe(p)
+                    + " (deleting since "
                     + p.getMetadata().getDeletionTimestamp()
-                    + ": "
-                    + containerStatuses(p)
-                        .map(s -> s.getName() + " " + state(s))
-                        .collect(Collectors.joining(", "))
                     + ")")
         .collect(Collectors.joining("; "));
   }
@@ -111,18 +105,5 @@ public final class NamespaceDeletion {
     return Stream.concat(
         pod.getStatus().getInitContainerStatuses().stream(),
         pod.getStatus().getContainerStatuses().stream());
-  }
-
-  private static String state(ContainerStatus status) {
-    if (status.getState() == null) {
-      return "unknown";
-    }
-    if (status.getState().getRunning() != null) {
-      return "running";
-    }
-    if (status.getState().getTerminated() != null) {
-      return "terminated";
-    }
-    return "waiting";
   }
 }
