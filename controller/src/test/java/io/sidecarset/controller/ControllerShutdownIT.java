@@ -2,8 +2,10 @@ package io.sidecarset.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.sidecarset.api.ControllerEnv;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -48,11 +50,7 @@ class ControllerShutdownIT {
     if (controller != null) {
       controller.kill();
       // the next test's controller must acquire the lease at once
-      api.client()
-          .leases()
-          .inNamespace(tester.namespace)
-          .withName(ControllerEnv.DEFAULT_LEASE_NAME)
-          .delete();
+      lease().delete();
     }
   }
 
@@ -61,6 +59,14 @@ class ControllerShutdownIT {
     if (tester != null) {
       tester.close();
     }
+  }
+
+  /** The controllers' Lease in the test namespace. */
+  static Resource<Lease> lease() {
+    return api.client()
+        .leases()
+        .inNamespace(tester.namespace)
+        .withName(ControllerEnv.DEFAULT_LEASE_NAME);
   }
 
   /** The shaded controller jar as a process, once it holds the lease. */
@@ -82,10 +88,7 @@ class ControllerShutdownIT {
     controller = startLeading("controller-loser", "controller-lost-lease.log");
 
     // another holder, freshly renewed, for long: the leader's renewals fail until its deadline
-    api.client()
-        .leases()
-        .inNamespace(tester.namespace)
-        .withName(ControllerEnv.DEFAULT_LEASE_NAME)
+    lease()
         .edit(
             lease ->
                 new LeaseBuilder(lease)
@@ -114,14 +117,7 @@ class ControllerShutdownIT {
     assertThat(exit)
         .as("exit code within %s of SIGTERM; log:%n%s", STOP_BOUND, controller.logText())
         .hasValue(EXIT_AFTER_SIGTERM);
-    assertThat(
-            api.client()
-                .leases()
-                .inNamespace(tester.namespace)
-                .withName(ControllerEnv.DEFAULT_LEASE_NAME)
-                .get()
-                .getSpec()
-                .getHolderIdentity())
+    assertThat(lease().get().getSpec().getHolderIdentity())
         .as("the lease handed back, so that a standby need not wait it out")
         .isEmpty();
     assertThat(controller.logText())
