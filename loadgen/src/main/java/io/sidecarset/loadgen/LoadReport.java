@@ -16,11 +16,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -51,6 +53,11 @@ public final class LoadReport {
 
   /** Dispatch lag p99 above which the summary warns that latency includes the generator's delay. */
   private static final long LAG_WARNING_MICROS = 10_000;
+
+  /** How many of the slowest requests the summary lists, and the JSON. */
+  static final int SLOWEST_IN_SUMMARY = 8;
+
+  static final int SLOWEST_IN_JSON = 50;
 
   private final LoadSpec spec;
   private final Instant startedAt;
@@ -289,6 +296,51 @@ public final class LoadReport {
     return latencyByKind.get(kind).copy();
   }
 
+  /**
+   * The {@code n} slowest OK requests, slowest first (ties by sequence), with their intended send
+   * and completion times: where in the run the tail of {@link #latency()} came from.
+   */
+  public List<SlowRequest> slowest(int n) {
+    if (n <= 0) {
+      return List.of();
+    }
+    // a min-heap of {latency, sequence} of the n slowest seen so far: one pass, O(n) memory
+    PriorityQueue<long[]> heap =
+        new PriorityQueue<>(
+            n + 1, Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> -e[1]));
+    for (long seq = 0; seq < requests; seq++) {
+      byte result = log.result(seq);
+      if (result == RequestLog.UNSET
+          || result == RequestLog.NOT_SENT
+          || RequestLog.outcomeOf(result) != Outcome.OK) {
+        continue;
+      }
+      int micros = log.latencyMicros(seq);
+      if (heap.size() < n) {
+        heap.add(new long[] {micros, seq});
+      } else if (micros > heap.peek()[0]) {
+        heap.poll();
+        heap.add(new long[] {micros, seq});
+      }
+    }
+    TrafficKind[] cycle = spec.mix().cycle();
+    List<SlowRequest> slowest = new ArrayList<>(heap.size());
+    for (long[] e : heap) {
+      long seq = e[1];
+      slowest.add(
+          new SlowRequest(
+              seq,
+              TrafficMix.kindOf(cycle, seq),
+              Duration.ofNanos(schedule.intendedOffsetNanos(seq)),
+              Duration.ofNanos(e[0] * 1000)));
+    }
+    slowest.sort(
+        Comparator.comparing(SlowRequest::latency)
+            .reversed()
+            .thenComparingLong(SlowRequest::sequence));
+    return List.copyOf(slowest);
+  }
+
   /** One entry per second of the schedule, in order, attributed by intended send time. */
   public List<SecondStats> perSecond() {
     return perSecond;
@@ -491,6 +543,20 @@ public final class LoadReport {
                 percentiles(w.latencyMicros())));
       }
     }
+    List<SlowRequest> slowest = slowest(SLOWEST_IN_SUMMARY);
+    if (!slowest.isEmpty()) {
+      out.append("slowest (intended send -> response complete):").append(System.lineSeparator());
+      for (SlowRequest r : slowest) {
+        out.append(
+            String.format(
+                Locale.ROOT,
+                "  %8.2fms %-9s %s -> %s%n",
+                r.latency().toNanos() / 1e6,
+                r.kind().label(),
+                format(r.intendedOffset()),
+                format(r.finishedOffset())));
+      }
+    }
     out.append(
         String.format(
             Locale.ROOT,
@@ -614,6 +680,15 @@ public final class LoadReport {
       s.put("notSent", w.notSent());
       s.set("outcomes", countsNode(mapper, w.outcomes()));
       s.set("latencyMillis", latencyNode(mapper, w.latencyMicros()));
+    }
+    ArrayNode slowestNode = root.putArray("slowest");
+    for (SlowRequest r : slowest(SLOWEST_IN_JSON)) {
+      slowestNode
+          .addObject()
+          .put("sequence", r.sequence())
+          .put("kind", r.kind().label())
+          .put("intendedSeconds", r.intendedOffset().toNanos() / 1e9)
+          .put("latencyMillis", r.latency().toNanos() / 1e6);
     }
     ArrayNode seconds = root.putArray("perSecond");
     for (SecondStats s : perSecond) {

@@ -169,6 +169,23 @@ class LoadReportTest {
   }
 
   @Test
+  void slowest_listsOkRequestsSlowestFirstWithTheirTimes() {
+    List<SlowRequest> slowest = report(List.of()).slowest(7);
+
+    // the 5 s timeout (seq 17) is not OK and not listed; 20 ms ties keep schedule order
+    assertThat(slowest)
+        .extracting(SlowRequest::sequence)
+        .containsExactly(10L, 11L, 12L, 13L, 14L, 9L, 8L);
+    SlowRequest first = slowest.get(0);
+    assertThat(first.kind()).isEqualTo(TrafficKind.KEEP_ALIVE);
+    assertThat(first.intendedOffset()).isEqualTo(Duration.ofMillis(1000)); // 10 req/s
+    assertThat(first.latency()).isEqualTo(Duration.ofMillis(20));
+    assertThat(first.finishedOffset()).isEqualTo(Duration.ofMillis(1020));
+    assertThat(report(List.of()).slowest(100)).hasSize(25); // every OK request, no more
+    assertThat(report(List.of()).slowest(0)).isEmpty();
+  }
+
+  @Test
   void json_carriesCountsSeriesMarksAndAReadableHistogram() throws Exception {
     LoadReport report = report(List.of(mark("upgrade-1 start", 1500)));
     JsonNode json = new ObjectMapper().readTree(report.toJson());
@@ -190,6 +207,10 @@ class LoadReportTest {
     assertThat(json.get("messageSamples").get("reset").get(0).get("count").asLong()).isEqualTo(2);
     assertThat(json.get("generator").get("cpuSeconds").asDouble()).isEqualTo(1.5);
     assertThat(json.get("notSentReasons").get(0).get("count").asLong()).isEqualTo(2);
+    assertThat(json.get("slowest")).hasSize(25);
+    assertThat(json.get("slowest").get(0).get("sequence").asLong()).isEqualTo(10);
+    assertThat(json.get("slowest").get(0).get("intendedSeconds").asDouble()).isEqualTo(1.0);
+    assertThat(json.get("slowest").get(0).get("latencyMillis").asDouble()).isEqualTo(20.0);
 
     byte[] encoded = Base64.getDecoder().decode(json.get("latencyHistogramMicrosBase64").asText());
     Histogram decoded = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(encoded), 0);
@@ -207,6 +228,8 @@ class LoadReportTest {
         .contains("p99.9=")
         .contains("upgrade-1 start")
         .contains("not sent x2: the generator fell behind")
+        .contains("slowest (intended send -> response complete):")
+        .contains("20.00ms keepalive 1.000s -> 1.020s")
         .contains("result: DROPPED 3 of 28");
   }
 
