@@ -1,10 +1,12 @@
 package io.sidecarset.proxy;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.Ticker;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,14 +19,29 @@ final class ConnectionTracker {
   /** Idle connections close in the last tenth of the drain window, spread out in it. */
   private static final double IDLE_CLOSE_START = 0.9;
 
+  /**
+   * Connections start draining at random moments in the first quarter of the drain window, at most
+   * this far apart, rather than all at once: each client reconnects to the new side after its
+   * connection's last response, and a drain that tells every connection in the same millisecond
+   * turns that into one burst of new connections (and of the JIT work for their code paths) on
+   * cores that also carry the new side's first traffic. Envoy's gradual drain and HAProxy's
+   * close-spread-time spread the same way.
+   */
+  static final Duration MAX_START_SPREAD = Duration.ofSeconds(1);
+
+  private static final double START_SPREAD_SHARE = 0.25;
+
   private final Set<Channel> open = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<Void> drained = new CompletableFuture<>();
   private final RandomGenerator random;
+  private final Ticker ticker;
   private volatile long drainStartNanos;
   private volatile Duration drainTimeout;
 
-  ConnectionTracker(RandomGenerator random) {
+  /** {@code ticker}: the event loops' clock (tests pass the fake one their channels run on). */
+  ConnectionTracker(RandomGenerator random, Ticker ticker) {
     this.random = random;
+    this.ticker = ticker;
   }
 
   /** Called from the connection's initializer; removes it again when it closes. */
@@ -46,7 +63,7 @@ final class ConnectionTracker {
    * completed when no connection is left.
    */
   synchronized CompletableFuture<Void> drain(Duration timeout) {
-    long now = System.nanoTime();
+    long now = ticker.nanoTime();
     if (drainTimeout != null) {
       Duration remaining = drainTimeout.minusNanos(now - drainStartNanos);
       if (remaining.compareTo(timeout) <= 0) {
@@ -70,15 +87,43 @@ final class ConnectionTracker {
     return open.size();
   }
 
+  /** Tells {@code ch} to drain, at a random moment in the start spread. */
   private void tell(Channel ch) {
-    Duration remaining = drainTimeout.minusNanos(System.nanoTime() - drainStartNanos);
-    if (remaining.isNegative()) {
-      remaining = Duration.ZERO;
+    long spreadNanos =
+        Math.min(MAX_START_SPREAD.toNanos(), (long) (remaining().toNanos() * START_SPREAD_SHARE));
+    long delayNanos = (long) (spreadNanos * nextFraction());
+    double idleFraction = nextFraction();
+    if (delayNanos == 0) {
+      ch.eventLoop().execute(() -> startDraining(ch, idleFraction));
+    } else {
+      ch.eventLoop()
+          .schedule(() -> startDraining(ch, idleFraction), delayNanos, TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** A uniform draw in [0, 1); connections register from every event loop at once. */
+  private synchronized double nextFraction() {
+    return random.nextDouble();
+  }
+
+  /** The drain window left now, so that a drain shortened meanwhile counts. */
+  private Duration remaining() {
+    Duration remaining = drainTimeout.minusNanos(ticker.nanoTime() - drainStartNanos);
+    return remaining.isNegative() ? Duration.ZERO : remaining;
+  }
+
+  /**
+   * Fires the drain through {@code ch}; its idle close falls at {@code idleFraction} of the last
+   * tenth.
+   */
+  private void startDraining(Channel ch, double idleFraction) {
+    if (!ch.isOpen()) {
+      return;
+    }
+    Duration remaining = remaining();
     long windowNanos = (long) (remaining.toNanos() * (1 - IDLE_CLOSE_START));
     long idleNanos =
-        (long) (remaining.toNanos() * IDLE_CLOSE_START)
-            + (windowNanos > 0 ? random.nextLong(windowNanos) : 0);
+        (long) (remaining.toNanos() * IDLE_CLOSE_START) + (long) (windowNanos * idleFraction);
     ch.pipeline().fireUserEventTriggered(new DrainStarted(Duration.ofNanos(idleNanos), remaining));
   }
 

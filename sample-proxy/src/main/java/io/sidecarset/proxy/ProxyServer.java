@@ -9,6 +9,7 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.unix.UnixChannel;
 import io.netty.util.AsciiString;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -51,7 +52,7 @@ final class ProxyServer {
       boolean ownsLoops) {
     this.loops = loops;
     this.ownsLoops = ownsLoops;
-    this.tracker = new ConnectionTracker(RandomGenerator.getDefault());
+    this.tracker = new ConnectionTracker(RandomGenerator.getDefault(), Ticker.systemTicker());
     this.upstreams =
         new UpstreamPools(loops.transport().socketChannels(), upstream, upstreamTimeout);
     ProxyConfig config =

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Ticker;
 import io.sidecarset.api.SampleProxyContract;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +50,9 @@ class Http2DrainHandlerTest {
     server =
         new EmbeddedChannel(
             new ProxyServerInitializer(
-                config, new ConnectionTracker(RandomGenerator.of("L64X128MixRandom"))));
+                config,
+                new ConnectionTracker(
+                    RandomGenerator.of("L64X128MixRandom"), Ticker.systemTicker())));
     clientCodec = Http2FrameCodecBuilder.forClient().build();
     clientStreams =
         new Http2ChannelDuplexHandler() {

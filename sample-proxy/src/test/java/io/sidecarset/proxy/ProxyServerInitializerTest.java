@@ -6,6 +6,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.MockTicker;
+import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -20,15 +22,25 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ProxyServerInitializerTest {
 
   private final FakeUpstream upstream = new FakeUpstream();
+  private final MockTicker ticker = Ticker.newMockTicker();
   private final ConnectionTracker tracker =
-      new ConnectionTracker(RandomGenerator.of("L64X128MixRandom"));
+      new ConnectionTracker(RandomGenerator.of("L64X128MixRandom"), ticker);
   private EmbeddedChannel ch;
 
   @BeforeEach
   void setUp() {
     ProxyConfig config = new ProxyConfig(AsciiString.cached("v1"), () -> true, loop -> upstream);
-    ch = new EmbeddedChannel(new ProxyServerInitializer(config, tracker));
-    ch.freezeTime();
+    ch =
+        EmbeddedChannel.builder()
+            .ticker(ticker)
+            .handlers(new ProxyServerInitializer(config, tracker))
+            .build();
+  }
+
+  /** Lets {@code millis} of fake time pass and runs what fell due. */
+  private void pass(long millis) {
+    ticker.advance(millis, TimeUnit.MILLISECONDS);
+    ch.runPendingTasks();
   }
 
   @AfterEach
@@ -82,20 +94,18 @@ class ProxyServerInitializerTest {
   @Test
   void aConnectionThatSentNothingIsClosedAsIdleNearTheDeadline() {
     tracker.drain(Duration.ofSeconds(10));
-    ch.runPendingTasks();
+    pass(0);
     assertThat(ch.isOpen()).isTrue();
-    ch.advanceTimeBy(8_900, TimeUnit.MILLISECONDS);
-    ch.runScheduledPendingTasks();
+    pass(8_900);
     assertThat(ch.isOpen()).as("idle connections close in the last tenth of the window").isTrue();
-    ch.advanceTimeBy(1_100, TimeUnit.MILLISECONDS);
-    ch.runScheduledPendingTasks();
+    pass(1_100);
     assertThat(ch.isOpen()).isFalse();
   }
 
   @Test
   void aDrainThatStartedBeforeTheFirstRequestStillClosesAfterItsResponse() {
     tracker.drain(Duration.ofSeconds(10));
-    ch.runPendingTasks();
+    pass(ConnectionTracker.MAX_START_SPREAD.toMillis()); // its turn to drain has come
     send("GET /late HTTP/1.1\r\nHost: x\r\n\r\n");
     upstream.answer("late");
     assertThat(readAll()).contains("connection: close\r\n").endsWith("late");
