@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends warm-up requests as h2c streams (prior knowledge) over one connection, a few at a time, so
@@ -29,9 +30,9 @@ final class H2WarmupClient {
 
   /** Completes with the number of streams answered with 200. */
   static Promise<Integer> run(
-      Transport transport, EventLoop loop, InetSocketAddress proxy, int requests) {
+      Transport transport, EventLoop loop, InetSocketAddress proxy, int requests, WarmupPace pace) {
     Promise<Integer> done = loop.newPromise();
-    Streams streams = new Streams(requests, done);
+    Streams streams = new Streams(requests, pace, done);
     new Bootstrap()
         .group(loop)
         .channelFactory(transport.socketChannels())
@@ -55,12 +56,14 @@ final class H2WarmupClient {
 
   private static final class Streams extends Http2ChannelDuplexHandler {
     private final Promise<Integer> done;
+    private final WarmupPace pace;
     private int left;
     private int open;
     private int ok;
 
-    Streams(int requests, Promise<Integer> done) {
+    Streams(int requests, WarmupPace pace, Promise<Integer> done) {
       this.left = requests;
+      this.pace = pace;
       this.done = done;
     }
 
@@ -83,6 +86,22 @@ final class H2WarmupClient {
       }
       left--;
       open++;
+      long delay = pace.claimDelayNanos();
+      if (delay > 0) {
+        ctx.executor()
+            .schedule(
+                () -> {
+                  openStream(ctx);
+                  ctx.flush();
+                },
+                delay,
+                TimeUnit.NANOSECONDS);
+      } else {
+        openStream(ctx);
+      }
+    }
+
+    private void openStream(ChannelHandlerContext ctx) {
       var headers =
           new DefaultHttp2Headers()
               .method("GET")

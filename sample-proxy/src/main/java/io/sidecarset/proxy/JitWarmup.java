@@ -70,7 +70,12 @@ final class JitWarmup {
 
   /** Returns the number of requests answered with 200 (within {@code timeout}). */
   static int run(
-      ProxyLoops loops, String version, int requests, Duration timeout, Path rehearsalSocket)
+      ProxyLoops loops,
+      String version,
+      int requests,
+      WarmupPace pace,
+      Duration timeout,
+      Path rehearsalSocket)
       throws Exception {
     if (requests <= 0) {
       return 0;
@@ -106,10 +111,10 @@ final class JitWarmup {
             HandoffClient.takeOver(rehearsalSocket, timeout, second::serveOn);
         if (!(outcome instanceof HandoffClient.Outcome.Taken taken)) {
           LOG.warn("warm-up handover did not work ({}); warming up without it", outcome);
-          return drive(loops, first.localAddress(), requests, timeout);
+          return drive(loops, first.localAddress(), requests, pace, timeout);
         }
         LOG.debug("warm-up handover: accepting after {} us", taken.registeredMicros());
-        return drive(loops, second.localAddress(), requests, timeout);
+        return drive(loops, second.localAddress(), requests, pace, timeout);
       } finally {
         handoff.close();
         Files.deleteIfExists(rehearsalSocket);
@@ -129,14 +134,14 @@ final class JitWarmup {
    * request ({@code Connection: close}) and h2c streams, three fifths, a fifth and a fifth.
    */
   private static int drive(
-      ProxyLoops loops, InetSocketAddress proxy, int requests, Duration timeout)
+      ProxyLoops loops, InetSocketAddress proxy, int requests, WarmupPace pace, Duration timeout)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int h2 = requests / 5;
     int perConnection = requests / 5;
-    var h2Done = H2WarmupClient.run(loops.transport(), loops.workers().next(), proxy, h2);
-    int ok = chains(loops, proxy, requests - h2 - perConnection, false, remaining(deadline));
-    ok += chains(loops, proxy, perConnection, true, remaining(deadline));
+    var h2Done = H2WarmupClient.run(loops.transport(), loops.workers().next(), proxy, h2, pace);
+    int ok = chains(loops, proxy, requests - h2 - perConnection, false, pace, remaining(deadline));
+    ok += chains(loops, proxy, perConnection, true, pace, remaining(deadline));
     if (h2Done.await(remaining(deadline).toMillis()) && h2Done.isSuccess()) {
       ok += h2Done.getNow();
     }
@@ -153,6 +158,7 @@ final class JitWarmup {
       InetSocketAddress proxy,
       int requests,
       boolean connectionPerRequest,
+      WarmupPace pace,
       Duration timeout)
       throws InterruptedException {
     UpstreamPools clients =
@@ -167,7 +173,7 @@ final class JitWarmup {
     for (int i = 0; i < CHAINS; i++) {
       EventLoop loop = loops.workers().next();
       UpstreamPool client = clients.forLoop(loop);
-      loop.execute(() -> next(client, left, ok, chainsDone));
+      loop.execute(() -> next(loop, client, pace, left, ok, chainsDone));
     }
     chainsDone.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     left.set(0);
@@ -176,11 +182,32 @@ final class JitWarmup {
   }
 
   private static void next(
-      UpstreamPool client, AtomicInteger left, AtomicInteger ok, CountDownLatch chainsDone) {
+      EventLoop loop,
+      UpstreamPool client,
+      WarmupPace pace,
+      AtomicInteger left,
+      AtomicInteger ok,
+      CountDownLatch chainsDone) {
     if (left.getAndDecrement() <= 0) {
       chainsDone.countDown();
       return;
     }
+    long delay = pace.claimDelayNanos();
+    if (delay > 0) {
+      loop.schedule(
+          () -> send(loop, client, pace, left, ok, chainsDone), delay, TimeUnit.NANOSECONDS);
+    } else {
+      send(loop, client, pace, left, ok, chainsDone);
+    }
+  }
+
+  private static void send(
+      EventLoop loop,
+      UpstreamPool client,
+      WarmupPace pace,
+      AtomicInteger left,
+      AtomicInteger ok,
+      CountDownLatch chainsDone) {
     var request =
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1, HttpMethod.GET, "/warmup", Unpooled.EMPTY_BUFFER);
@@ -192,7 +219,7 @@ final class JitWarmup {
             ok.incrementAndGet();
           }
           response.release();
-          next(client, left, ok, chainsDone);
+          next(loop, client, pace, left, ok, chainsDone);
         });
   }
 }

@@ -27,6 +27,8 @@ import java.util.Set;
  *     machine allows it ({@link Transport#resolve})
  * @param warmupRequests requests driven through an in-process copy of the pipeline before asking
  *     for the listener (JIT warm-up); 0 disables it
+ * @param warmupRate requests per second of a successor's warm-up (the predecessor serves on the
+ *     same cores meanwhile); 0 runs it unpaced. A first start warms up unpaced.
  * @param version the label sent in {@code x-proxy-version}
  */
 public record ProxyOptions(
@@ -41,6 +43,7 @@ public record ProxyOptions(
     int workers,
     Optional<Transport> transport,
     int warmupRequests,
+    int warmupRate,
     String version) {
 
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -57,6 +60,13 @@ public record ProxyOptions(
   public static final int DEFAULT_WARMUP_REQUESTS = 5_000;
 
   /**
+   * A successor's 5,000 warm-up requests take about 5 s at this rate instead of 2-4 s unpaced; in
+   * the 20-handoff chain at 2,000 req/s on two cores, the handoff-window p99 went from 2.6-3.9x the
+   * steady p99 to about 2x (docs/benchmarks/proxy.md).
+   */
+  public static final int DEFAULT_WARMUP_RATE = 1_000;
+
+  /**
    * The longest path a Unix domain socket can bind on Linux: {@code sun_path} holds 108 bytes, the
    * last of which is the terminating NUL.
    */
@@ -69,7 +79,7 @@ public record ProxyOptions(
       usage: proxy --listen HOST:PORT --upstream HOST:PORT [--handoff-socket PATH]
                    [--drain-timeout DURATION] [--handoff-timeout DURATION] [--bind-timeout DURATION]
                    [--upstream-timeout DURATION] [--workers N] [--warmup-requests N]
-                   [--transport auto|io_uring|epoll]
+                   [--warmup-rate N] [--transport auto|io_uring|epoll]
              echo  --listen HOST:PORT [--workers N] [--transport auto|io_uring|epoll]
       durations: 250ms, 30s, 2m, 1h or ISO-8601 (PT30S)
       environment: PROXY_VERSION, SIDECARSET_VERSION, SIDECARSET_VERSION_ALT, SIDECARSET_RUN_DIR
@@ -86,7 +96,8 @@ public record ProxyOptions(
           "upstream-timeout",
           "workers",
           "transport",
-          "warmup-requests");
+          "warmup-requests",
+          "warmup-rate");
 
   /** Parses the arguments after {@code proxy}; {@code env} is the process environment. */
   public static ProxyOptions parse(List<String> args, Map<String, String> env)
@@ -115,6 +126,7 @@ public record ProxyOptions(
         flags.positiveInt("workers", DEFAULT_WORKERS, 1),
         Transport.parse(flags.optional("transport").orElse(Transport.AUTO)),
         flags.positiveInt("warmup-requests", DEFAULT_WARMUP_REQUESTS, 0),
+        flags.positiveInt("warmup-rate", DEFAULT_WARMUP_RATE, 0),
         version.isBlank() ? DEFAULT_VERSION : version);
   }
 

@@ -60,12 +60,12 @@ final class ProxyProcess {
       }
       case BIND -> {
         server = newServer();
-        prepareForTraffic();
+        prepareForTraffic(new WarmupPace(0)); // nobody is served yet: full speed
         bindOrFail();
       }
       case TAKE_OVER -> {
         server = newServer();
-        prepareForTraffic();
+        prepareForTraffic(new WarmupPace(options.warmupRate()));
         takeOverOrBind();
       }
     }
@@ -97,7 +97,7 @@ final class ProxyProcess {
    * Everything a process does before it takes traffic: a successor before it asks for the listener,
    * a first start before it binds (the pod is not ready before then anyway).
    */
-  private void prepareForTraffic() throws Exception {
+  private void prepareForTraffic(WarmupPace pace) throws Exception {
     long t0 = System.nanoTime();
     Path rehearsalSocket = options.warmupSocket();
     int ok =
@@ -105,6 +105,7 @@ final class ProxyProcess {
             server.loops(),
             options.version(),
             options.warmupRequests(),
+            pace,
             WARMUP_TIMEOUT,
             rehearsalSocket);
     Duration compiling =

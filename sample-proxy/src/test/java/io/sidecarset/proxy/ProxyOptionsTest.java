@@ -32,6 +32,8 @@ class ProxyOptionsTest {
     assertThat(o.handoffTimeout()).isEqualTo(ProxyOptions.DEFAULT_HANDOFF_TIMEOUT);
     assertThat(o.workers()).isEqualTo(ProxyOptions.DEFAULT_WORKERS);
     assertThat(o.transport()).as("auto: the machine decides at start").isEmpty();
+    assertThat(o.warmupRequests()).isEqualTo(ProxyOptions.DEFAULT_WARMUP_REQUESTS);
+    assertThat(o.warmupRate()).isEqualTo(ProxyOptions.DEFAULT_WARMUP_RATE);
     assertThat(o.version()).isEqualTo(ProxyOptions.DEFAULT_VERSION);
   }
 
@@ -58,7 +60,9 @@ class ProxyOptionsTest {
                 "--transport",
                 "epoll",
                 "--warmup-requests",
-                "0"),
+                "0",
+                "--warmup-rate",
+                "250"),
             Map.of(
                 SampleProxyContract.PROXY_VERSION_ENV,
                 "v2",
@@ -75,6 +79,7 @@ class ProxyOptionsTest {
     assertThat(o.workers()).isEqualTo(2);
     assertThat(o.transport()).contains(Transport.EPOLL);
     assertThat(o.warmupRequests()).isZero();
+    assertThat(o.warmupRate()).isEqualTo(250);
     assertThat(o.version()).isEqualTo("v2");
   }
 
@@ -110,6 +115,9 @@ class ProxyOptionsTest {
         Arguments.of(
             List.of("--listen", "h:1", "--upstream", "h:2", "--workers", "0"),
             "proxy: --workers must be an integer >= 1, got '0'"),
+        Arguments.of(
+            List.of("--listen", "h:1", "--upstream", "h:2", "--warmup-rate", "-5"),
+            "proxy: --warmup-rate must be an integer >= 0, got '-5'"),
         Arguments.of(
             List.of("--listen", "h:1", "--upstream", "h:2", "--transport", "nio"),
             "--transport: 'nio' is not one of auto, io_uring, epoll"),
