@@ -22,7 +22,10 @@ final class ProxyProcess {
   /** Budget of the drain when SIGTERM arrives: the kubelet and the tests expect an exit in ~1 s. */
   static final Duration SHUTDOWN_DRAIN = Duration.ofMillis(700);
 
-  /** How long the warm-up may take before the takeover goes ahead anyway. */
+  /**
+   * How long the warm-up may take beyond its paced duration ({@code requests / rate}) before the
+   * takeover goes ahead anyway.
+   */
   static final Duration WARMUP_TIMEOUT = Duration.ofSeconds(10);
 
   /** Longest wait for the JIT to finish compiling after the warm-up, before the takeover. */
@@ -106,7 +109,7 @@ final class ProxyProcess {
             options.version(),
             options.warmupRequests(),
             pace,
-            WARMUP_TIMEOUT,
+            WARMUP_TIMEOUT.plus(pace.duration(options.warmupRequests())),
             rehearsalSocket);
     Duration compiling =
         options.warmupRequests() > 0

@@ -1,5 +1,6 @@
 package io.sidecarset.proxy;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -27,6 +28,11 @@ final class WarmupPace {
     this.intervalNanos = perSecond == 0 ? 0 : 1_000_000_000L / perSecond;
     this.nanoTime = nanoTime;
     this.nextSlot = new AtomicLong(nanoTime.getAsLong());
+  }
+
+  /** How long {@code requests} take at this pace at the least (zero when unpaced). */
+  Duration duration(int requests) {
+    return Duration.ofNanos(intervalNanos * requests);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.sidecarset.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +38,12 @@ class WarmupPaceTest {
     assertThat(pace.claimDelayNanos())
         .as("no burst to catch up: the next one a whole interval later")
         .isEqualTo(1_000_000);
+  }
+
+  @Test
+  void durationIsWhatTheRequestsTakeAtThePace() {
+    assertThat(new WarmupPace(1_000, now::get).duration(5_000)).isEqualTo(Duration.ofSeconds(5));
+    assertThat(new WarmupPace(0, now::get).duration(5_000)).isZero();
   }
 
   @Test
