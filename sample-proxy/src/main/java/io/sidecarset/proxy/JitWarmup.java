@@ -172,8 +172,8 @@ final class JitWarmup {
     CountDownLatch chainsDone = new CountDownLatch(CHAINS);
     for (int i = 0; i < CHAINS; i++) {
       EventLoop loop = loops.workers().next();
-      UpstreamPool client = clients.forLoop(loop);
-      loop.execute(() -> next(loop, client, pace, left, ok, chainsDone));
+      Chain chain = new Chain(loop, clients.forLoop(loop), pace, left, ok, chainsDone);
+      loop.execute(chain::next);
     }
     chainsDone.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     left.set(0);
@@ -181,45 +181,45 @@ final class JitWarmup {
     return ok.get();
   }
 
-  private static void next(
+  /**
+   * One request after another on one event loop, each at its paced slot, until the shared count
+   * {@code left} runs out.
+   */
+  private record Chain(
       EventLoop loop,
       UpstreamPool client,
       WarmupPace pace,
       AtomicInteger left,
       AtomicInteger ok,
       CountDownLatch chainsDone) {
-    if (left.getAndDecrement() <= 0) {
-      chainsDone.countDown();
-      return;
-    }
-    long delay = pace.claimDelayNanos();
-    if (delay > 0) {
-      loop.schedule(
-          () -> send(loop, client, pace, left, ok, chainsDone), delay, TimeUnit.NANOSECONDS);
-    } else {
-      send(loop, client, pace, left, ok, chainsDone);
-    }
-  }
 
-  private static void send(
-      EventLoop loop,
-      UpstreamPool client,
-      WarmupPace pace,
-      AtomicInteger left,
-      AtomicInteger ok,
-      CountDownLatch chainsDone) {
-    var request =
-        new DefaultFullHttpRequest(
-            HttpVersion.HTTP_1_1, HttpMethod.GET, "/warmup", Unpooled.EMPTY_BUFFER);
-    request.headers().set(HttpHeaderNames.HOST, "warmup");
-    client.send(
-        request,
-        (FullHttpResponse response) -> {
-          if (response.status().code() == 200) {
-            ok.incrementAndGet();
-          }
-          response.release();
-          next(loop, client, pace, left, ok, chainsDone);
-        });
+    void next() {
+      if (left.getAndDecrement() <= 0) {
+        chainsDone.countDown();
+        return;
+      }
+      long delay = pace.claimDelayNanos();
+      if (delay > 0) {
+        loop.schedule(this::send, delay, TimeUnit.NANOSECONDS);
+      } else {
+        send();
+      }
+    }
+
+    private void send() {
+      var request =
+          new DefaultFullHttpRequest(
+              HttpVersion.HTTP_1_1, HttpMethod.GET, "/warmup", Unpooled.EMPTY_BUFFER);
+      request.headers().set(HttpHeaderNames.HOST, "warmup");
+      client.send(
+          request,
+          (FullHttpResponse response) -> {
+            if (response.status().code() == 200) {
+              ok.incrementAndGet();
+            }
+            response.release();
+            next();
+          });
+    }
   }
 }
