@@ -310,9 +310,7 @@ public final class LoadReport {
             n + 1, Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> -e[1]));
     for (long seq = 0; seq < requests; seq++) {
       byte result = log.result(seq);
-      if (result == RequestLog.UNSET
-          || result == RequestLog.NOT_SENT
-          || RequestLog.outcomeOf(result) != Outcome.OK) {
+      if (result == RequestLog.NOT_SENT || resultOutcome(result) != Outcome.OK) {
         continue;
       }
       int micros = log.latencyMicros(seq);

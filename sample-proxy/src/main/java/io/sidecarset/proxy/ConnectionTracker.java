@@ -93,12 +93,8 @@ final class ConnectionTracker {
         Math.min(MAX_START_SPREAD.toNanos(), (long) (remaining().toNanos() * START_SPREAD_SHARE));
     long delayNanos = (long) (spreadNanos * nextFraction());
     double idleFraction = nextFraction();
-    if (delayNanos == 0) {
-      ch.eventLoop().execute(() -> startDraining(ch, idleFraction));
-    } else {
-      ch.eventLoop()
-          .schedule(() -> startDraining(ch, idleFraction), delayNanos, TimeUnit.NANOSECONDS);
-    }
+    ch.eventLoop()
+        .schedule(() -> startDraining(ch, idleFraction), delayNanos, TimeUnit.NANOSECONDS);
   }
 
   /** A uniform draw in [0, 1); connections register from every event loop at once. */

@@ -16,7 +16,6 @@ import io.netty.handler.codec.http2.Http2StreamFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Sends warm-up requests as h2c streams (prior knowledge) over one connection, a few at a time, so
@@ -86,19 +85,12 @@ final class H2WarmupClient {
       }
       left--;
       open++;
-      long delay = pace.claimDelayNanos();
-      if (delay > 0) {
-        ctx.executor()
-            .schedule(
-                () -> {
-                  openStream(ctx);
-                  ctx.flush();
-                },
-                delay,
-                TimeUnit.NANOSECONDS);
-      } else {
-        openStream(ctx);
-      }
+      pace.runWhenDue(
+          ctx.executor(),
+          () -> {
+            openStream(ctx);
+            ctx.flush();
+          });
     }
 
     private void openStream(ChannelHandlerContext ctx) {

@@ -198,12 +198,7 @@ final class JitWarmup {
         chainsDone.countDown();
         return;
       }
-      long delay = pace.claimDelayNanos();
-      if (delay > 0) {
-        loop.schedule(this::send, delay, TimeUnit.NANOSECONDS);
-      } else {
-        send();
-      }
+      pace.runWhenDue(loop, this::send);
     }
 
     private void send() {

@@ -60,9 +60,9 @@ public record ProxyOptions(
   public static final int DEFAULT_WARMUP_REQUESTS = 5_000;
 
   /**
-   * A successor's 5,000 warm-up requests take about 5 s at this rate instead of 2-4 s unpaced; in
-   * the 20-handoff chain at 2,000 req/s on two cores, the handoff-window p99 went from 2.6-3.9x the
-   * steady p99 to about 2x (docs/benchmarks/proxy.md).
+   * A successor's 5,000 warm-up requests take 6-7 s at this rate instead of 2-4 s unpaced; in the
+   * 20-handoff chain at 2,000 req/s on two cores, the handoff-window p99 went from 2.6-3.9x the
+   * steady p99 to 1.8-2.6x (docs/benchmarks/proxy.md).
    */
   public static final int DEFAULT_WARMUP_RATE = 1_000;
 

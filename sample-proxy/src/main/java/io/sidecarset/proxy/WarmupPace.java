@@ -1,6 +1,8 @@
 package io.sidecarset.proxy;
 
+import io.netty.util.concurrent.EventExecutor;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -44,12 +46,17 @@ final class WarmupPace {
       return 0;
     }
     long now = nanoTime.getAsLong();
-    while (true) {
-      long slot = nextSlot.get();
-      long mine = Math.max(slot, now);
-      if (nextSlot.compareAndSet(slot, mine + intervalNanos)) {
-        return mine - now;
-      }
+    long slot = nextSlot.getAndUpdate(next -> Math.max(next, now) + intervalNanos);
+    return Math.max(slot, now) - now;
+  }
+
+  /** Runs {@code task} at its paced slot: now when due, else scheduled on {@code executor}. */
+  void runWhenDue(EventExecutor executor, Runnable task) {
+    long delay = claimDelayNanos();
+    if (delay > 0) {
+      executor.schedule(task, delay, TimeUnit.NANOSECONDS);
+    } else {
+      task.run();
     }
   }
 }
