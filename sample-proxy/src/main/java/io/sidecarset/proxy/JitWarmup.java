@@ -43,8 +43,8 @@ final class JitWarmup {
    * Waits until the JIT has compiled what the warm-up made hot (at most {@code max}): its total
    * compilation time stops growing for {@link #COMPILER_QUIET}, so that the compilations the
    * warm-up queued run while the predecessor still serves, not on the same cores as this process's
-   * first seconds of traffic. (Compiler threads at a low CPU priority were tried instead: they
-   * starved under load and the handoff-window p99 rose fivefold.) Returns how long it waited.
+   * first seconds of traffic. (The image's flags also run the compiler threads at nice 10, so that
+   * traffic preempts them; at nice 19 they starved under load.) Returns how long it waited.
    */
   static Duration awaitCompilerQuiet(Duration max) throws InterruptedException {
     CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
