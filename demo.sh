@@ -35,8 +35,8 @@ step() { printf '\n[demo] %s\n' "$*"; }
 
 step "prerequisites: JDK 17 and Maven"
 if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq openjdk-17-jdk-headless maven >/dev/null
 fi
 
 # --- 1. the cluster --------------------------------------------------------------------------

@@ -21,8 +21,8 @@ step() { printf '\n[test] %s\n' "$*"; }
 
 step "prerequisites: JDK 17 and Maven"
 if ! command -v mvn >/dev/null || ! command -v javac >/dev/null; then
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null
+  apt-get -o DPkg::Lock::Timeout=600 update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq openjdk-17-jdk-headless maven >/dev/null
 fi
 
 # The integration tests start a private etcd + kube-apiserver (e2e/cluster/bare-apiserver.sh), and
