@@ -53,16 +53,19 @@ require_root() {
 # ---------------------------------------------------------------- apt
 
 _SC_APT_UPDATED=0
-# Wait for a dpkg lock held by another apt run (an unattended upgrade, a second script) instead of
-# failing at once.
-SC_APT_OPTS=(-o DPkg::Lock::Timeout=600)
+
+# apt-get, non-interactive, waiting for a dpkg lock held by another apt run (an unattended
+# upgrade, a second script) instead of failing at once.
+apt_get() {
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"
+}
 
 apt_update_once() {
   if [[ $_SC_APT_UPDATED -eq 0 ]]; then
     log "apt-get update..."
     local aptlog="$SC_CACHE_DIR/logs/apt.log"
     mkdir -p "$(dirname "$aptlog")"
-    DEBIAN_FRONTEND=noninteractive apt-get "${SC_APT_OPTS[@]}" update >>"$aptlog" 2>&1 || die_log "apt-get update failed" "$aptlog"
+    apt_get update >>"$aptlog" 2>&1 || die_log "apt-get update failed" "$aptlog"
     _SC_APT_UPDATED=1
   fi
 }
@@ -83,10 +86,10 @@ apt_ensure() {
   log "installing Debian packages: ${missing[*]}..."
   local aptlog="$SC_CACHE_DIR/logs/apt.log"
   mkdir -p "$(dirname "$aptlog")"
-  if ! DEBIAN_FRONTEND=noninteractive apt-get "${SC_APT_OPTS[@]}" install -y --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1; then
+  if ! apt_get install -y --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1; then
     # The lists may be stale (a package version gone): update once and try again.
     apt_update_once
-    DEBIAN_FRONTEND=noninteractive apt-get "${SC_APT_OPTS[@]}" install -y --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1 ||
+    apt_get install -y --no-install-recommends "${missing[@]}" >>"$aptlog" 2>&1 ||
       die_log "apt-get install ${missing[*]} failed" "$aptlog"
   fi
 }
@@ -110,9 +113,6 @@ ensure_deb_src() {
   grep -rqsE '^(Types:.*deb-src|deb-src )' /etc/apt/sources.list.d/ ||
     die "could not derive a deb-src entry from /etc/apt/sources.list(.d); add one for bookworm by hand"
   _SC_APT_UPDATED=0
-# Wait for a dpkg lock held by another apt run (an unattended upgrade, a second script) instead of
-# failing at once.
-SC_APT_OPTS=(-o DPkg::Lock::Timeout=600)
   apt_update_once
 }
 
